@@ -1,0 +1,212 @@
+"""Building the DuckDB database of one validated extract and querying it.
+
+`load_dataset` validates the data directory, then materialises the SQL models
+of `sql/` (staging → marts, in dependency order) as tables of a fresh
+in-memory database over the accepted files only. A `Dataset` is immutable once
+built: a new extract gives a new Dataset, so a viewer sees old numbers or new
+ones, never a mix. Queries run on their own cursor and are fetched fully.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
+from ips_data.discovery import Discovery, discover
+from ips_data.municipalities import MUNICIPALITIES
+from ips_data.sqlsafe import connect, ident
+from ips_data.validation import ValidationReport, validate
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_MODEL_REF = re.compile(r"\b((?:stg|dim|fct|ref)_[a-z0-9_]+)\b")
+_ARROW_TYPES = {
+    "BIGINT": pa.int64(), "VARCHAR": pa.string(), "DATE": pa.date32(),
+    "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
+}
+MAX_LOAD_ATTEMPTS = 5
+
+
+def _read_sql_dir(folder: str) -> dict[str, str]:
+    out = {}
+    for path in sorted((SQL_DIR / folder).glob("*.sql")):
+        if not _NAME.match(path.stem):
+            raise ValueError(f"model file name is not a plain identifier: {path}")
+        out[path.stem] = path.read_text(encoding="utf-8")
+    return out
+
+
+@cache
+def models() -> dict[str, str]:
+    """Staging and mart models in dependency order (name → select statement)."""
+    staged = _read_sql_dir("staging")
+    marts = _read_sql_dir("marts")
+    ordered: dict[str, str] = dict(staged)
+    pending = dict(marts)
+    while pending:
+        ready = [
+            name for name, sql in pending.items()
+            if all(ref in ordered or ref.startswith("ref_") or ref == name
+                   for ref in _MODEL_REF.findall(_strip_comments(sql)))
+        ]
+        if not ready:
+            raise ValueError(f"circular or unknown model references among {sorted(pending)}")
+        for name in ready:
+            ordered[name] = pending.pop(name)
+    return ordered
+
+
+@cache
+def macros() -> dict[str, str]:
+    return _read_sql_dir("macros")
+
+
+@cache
+def queries() -> dict[str, str]:
+    """Query name → SQL text; the whitelist of what `Dataset.query` can run."""
+    return _read_sql_dir("queries")
+
+
+def query_params(name: str) -> tuple[str, ...]:
+    """Named parameters ($name) a query needs."""
+    return tuple(dict.fromkeys(_PARAM.findall(_strip_comments(queries()[name]))))
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+@cache
+def _template_dir() -> Path:
+    """Empty, typed Parquet files per table: they give staging every contract column."""
+    folder = Path(tempfile.mkdtemp(prefix="ips-templates-"))
+    for name, spec in TABLES.items():
+        schema = pa.schema(
+            [(c.name, _ARROW_TYPES[CANONICAL_SQL_TYPE[c.type]]) for c in spec.columns]
+        )
+        pq.write_table(schema.empty_table(), folder / f"{name}.parquet")
+    return folder
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One validated extract loaded into its own in-memory DuckDB database."""
+
+    report: ValidationReport
+    con: duckdb.DuckDBPyConnection
+
+    @property
+    def fingerprint(self) -> str:
+        return self.report.fingerprint
+
+    @property
+    def as_of(self) -> date:
+        return self.report.as_of
+
+    def query(self, name: str, params: dict[str, object]) -> pl.DataFrame:
+        """Run a whitelisted query from sql/queries with bound parameters."""
+        if name not in queries():
+            raise KeyError(f"unknown query {name!r}")
+        needed = query_params(name)
+        missing = [p for p in needed if p not in params]
+        if missing:
+            raise KeyError(f"query {name} needs parameters {missing}")
+        cursor = self.con.cursor()
+        try:
+            return cursor.sql(queries()[name], params={p: params[p] for p in needed}).pl()
+        finally:
+            cursor.close()
+
+    def table(self, model: str) -> pl.DataFrame:
+        """A whole model table (for tests and exports of non-person data)."""
+        cursor = self.con.cursor()
+        try:
+            return cursor.sql("select * from " + ident(model, models())).pl()
+        finally:
+            cursor.close()
+
+    def rows(self, model: str) -> int:
+        cursor = self.con.cursor()
+        try:
+            return cursor.sql("select count(*) from " + ident(model, models())).fetchall()[0][0]
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    ref_municipalities = pl.DataFrame(
+        {
+            "municipality_code": [m.code for m in MUNICIPALITIES.values()],
+            "municipality_name": [m.name for m in MUNICIPALITIES.values()],
+            "region_code": [m.region_code for m in MUNICIPALITIES.values()],
+            "region_name": [m.region_name for m in MUNICIPALITIES.values()],
+            "lat": [m.lat for m in MUNICIPALITIES.values()],
+            "lon": [m.lon for m in MUNICIPALITIES.values()],
+        },
+        schema_overrides={"municipality_code": pl.Int32, "region_code": pl.Int32},
+    )
+    ref_cost_categories = pl.DataFrame({"category": list(COST_CATEGORIES)})
+    con.register("ref_municipalities_frame", ref_municipalities.to_arrow())
+    con.register("ref_cost_categories_frame", ref_cost_categories.to_arrow())
+    con.sql("create table ref_municipalities as select * from ref_municipalities_frame")
+    con.sql("create table ref_cost_categories as select * from ref_cost_categories_frame")
+    con.unregister("ref_municipalities_frame")
+    con.unregister("ref_cost_categories_frame")
+
+
+def build_database(report: ValidationReport, *, threads: int = 2) -> duckdb.DuckDBPyConnection:
+    """Materialise every model over the report's accepted files."""
+    con = connect(threads=threads)
+    root = Path(report.data_dir)
+    templates = _template_dir()
+    for table in TABLE_ORDER:
+        files = [str(templates / f"{table}.parquet")]
+        files += [str(root / rel) for rel in report.accepted(table)]
+        con.execute("set variable " + ident("files_" + table,
+                                            ["files_" + t for t in TABLE_ORDER]) + " = ?",
+                    [files])
+    _reference_tables(con)
+    for name, sql in models().items():
+        con.sql("create table " + ident(name, models()) + " as " + sql)
+    for sql in macros().values():
+        con.sql(sql)
+    return con
+
+
+def _unchanged(report: ValidationReport, now: Discovery) -> bool:
+    before = {(f.path, f.size, f.mtime_ns) for f in report.files if f.status == "accepted"}
+    after = {(f.relpath, f.size, f.mtime_ns) for f in now.parquet}
+    return before <= after
+
+
+def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2) -> Dataset:
+    """Validate and load an extract; retried while accepted files change under it."""
+    last_error: Exception | None = None
+    for _ in range(MAX_LOAD_ATTEMPTS):
+        report = validate(data_dir, as_of=as_of)
+        try:
+            con = build_database(report, threads=threads)
+        except duckdb.Error as exc:  # a file changed between validation and load
+            last_error = exc
+            continue
+        if _unchanged(report, discover(data_dir)):
+            return Dataset(report=report, con=con)
+        con.close()
+    raise RuntimeError(
+        f"the extract in {data_dir} kept changing while it was loaded "
+        f"({MAX_LOAD_ATTEMPTS} attempts); last error: {last_error}"
+    )

@@ -1,0 +1,178 @@
+"""Interval estimates and funnel-plot control limits for IPS outcome comparisons.
+
+Pure numpy/scipy helpers, no UI dependencies:
+
+* :func:`wilson_interval` – Wilson score interval for one proportion.
+* :func:`newcombe_difference` – Newcombe's hybrid score interval (method 10) for p1 - p2.
+* :func:`welch_difference` / :func:`welch_from_samples` – Welch interval for mean1 - mean2.
+* :func:`funnel_limits` – exact binomial funnel limits with Spiegelhalter (2005) interpolation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats as sps
+
+__all__ = [
+    "Z95",
+    "Interval",
+    "funnel_limits",
+    "newcombe_difference",
+    "welch_difference",
+    "welch_from_samples",
+    "wilson_interval",
+]
+
+#: Two-sided 95% standard-normal quantile used throughout (contract value).
+Z95 = 1.959964
+
+DEFAULT_FUNNEL_PROBS: tuple[float, ...] = (0.001, 0.025, 0.975, 0.999)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with a confidence interval ``[low, high]``."""
+
+    estimate: float
+    low: float
+    high: float
+
+
+def _check_counts(k: int, n: int) -> None:
+    if n <= 0:
+        raise ValueError(f"n must be > 0, got {n}")
+    if not 0 <= k <= n:
+        raise ValueError(f"k must satisfy 0 <= k <= n, got k={k}, n={n}")
+
+
+def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval (no continuity correction) for the proportion ``k / n``.
+
+    Raises ``ValueError`` unless ``n > 0`` and ``0 <= k <= n``. The bounds are clipped to
+    ``[0, 1]`` to remove floating-point overshoot at ``k = 0`` and ``k = n``.
+    """
+    _check_counts(k, n)
+    p = k / n
+    z2 = z * z
+    denom = n + z2
+    centre = (k + z2 / 2.0) / denom
+    half = z * math.sqrt(n) / denom * math.sqrt(p * (1.0 - p) + z2 / (4.0 * n))
+    low = 0.0 if k == 0 else max(0.0, centre - half)
+    high = 1.0 if k == n else min(1.0, centre + half)
+    return low, high
+
+
+def newcombe_difference(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> Interval:
+    """Difference ``k1/n1 - k2/n2`` with Newcombe's hybrid score interval (method 10).
+
+    Built from the two Wilson intervals ``(l1, u1)`` and ``(l2, u2)`` without continuity
+    correction::
+
+        low  = d - sqrt((p1 - l1)**2 + (u2 - p2)**2)
+        high = d + sqrt((u1 - p1)**2 + (p2 - l2)**2)
+
+    Raises ``ValueError`` if ``n1`` or ``n2`` is 0 or a count is out of range.
+    """
+    _check_counts(k1, n1)
+    _check_counts(k2, n2)
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson_interval(k1, n1, z)
+    l2, u2 = wilson_interval(k2, n2, z)
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return Interval(estimate=d, low=max(-1.0, min(low, d)), high=min(1.0, max(high, d)))
+
+
+def welch_difference(
+    mean1: float,
+    var1: float,
+    n1: int,
+    mean2: float,
+    var2: float,
+    n2: int,
+    level: float = 0.95,
+) -> Interval:
+    """Welch interval for ``mean1 - mean2`` from summary statistics.
+
+    ``var1``/``var2`` are sample variances (``n - 1`` denominators). Degrees of freedom follow
+    Welch–Satterthwaite and the two-sided t quantile ``1 - (1 - level) / 2`` is used (0.975 at
+    the default level). Requires ``n1 >= 2`` and ``n2 >= 2``. When both variances are 0 the
+    interval collapses to the estimate (``low == high == estimate``).
+    """
+    if n1 < 2 or n2 < 2:
+        raise ValueError(f"n1 and n2 must both be >= 2, got n1={n1}, n2={n2}")
+    if var1 < 0 or var2 < 0:
+        raise ValueError(f"variances must be non-negative, got var1={var1}, var2={var2}")
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    estimate = float(mean1) - float(mean2)
+    a, b = var1 / n1, var2 / n2
+    se2 = a + b
+    if se2 == 0.0:
+        return Interval(estimate=estimate, low=estimate, high=estimate)
+    df = se2**2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1))
+    t = float(sps.t.ppf(1.0 - (1.0 - level) / 2.0, df))
+    half = t * math.sqrt(se2)
+    return Interval(estimate=estimate, low=estimate - half, high=estimate + half)
+
+
+def welch_from_samples(x: ArrayLike, y: ArrayLike) -> Interval:
+    """Welch 95% interval for ``mean(x) - mean(y)`` computed from raw samples."""
+    xa = np.asarray(x, dtype=float).ravel()
+    ya = np.asarray(y, dtype=float).ravel()
+    if xa.size < 2 or ya.size < 2:
+        raise ValueError(f"both samples need >= 2 values, got {xa.size} and {ya.size}")
+    return welch_difference(
+        float(xa.mean()),
+        float(xa.var(ddof=1)),
+        int(xa.size),
+        float(ya.mean()),
+        float(ya.var(ddof=1)),
+        int(ya.size),
+    )
+
+
+def funnel_limits(
+    p0: float,
+    n: int | ArrayLike,
+    probs: tuple[float, ...] = DEFAULT_FUNNEL_PROBS,
+) -> dict[float, np.ndarray]:
+    """Exact binomial funnel-plot control limits with interpolation (Spiegelhalter 2005).
+
+    For each probability ``p`` in ``probs`` and denominator ``n``::
+
+        r     = binom.ppf(p; n, p0)
+        alpha = (F(r) - p) / (F(r) - F(r - 1))      # F = binomial cdf (n, p0)
+        limit = clip((r - alpha) / n, 0, 1)
+
+    Vectorised over ``n`` (result arrays have ``n``'s shape; a scalar ``n`` gives 0-d arrays).
+    If ``F(r) == F(r - 1)`` the interpolation is skipped (``limit = r / n``). For ``p0`` of
+    exactly 0 or 1 the binomial is a point mass, so every limit equals ``p0``.
+    Raises ``ValueError`` if ``p0`` is outside ``[0, 1]``, any ``n < 1`` or a prob is not
+    strictly between 0 and 1.
+    """
+    if not 0.0 <= p0 <= 1.0:
+        raise ValueError(f"p0 must be in [0, 1], got {p0}")
+    n_arr = np.asarray(n, dtype=float)
+    if np.any(n_arr < 1) or np.any(n_arr != np.floor(n_arr)):
+        raise ValueError("n must contain positive integers")
+    out: dict[float, np.ndarray] = {}
+    for p in probs:
+        if not 0.0 < p < 1.0:
+            raise ValueError(f"probs must be in (0, 1), got {p}")
+        if p0 in (0.0, 1.0):
+            out[p] = np.full(n_arr.shape, float(p0))
+            continue
+        r = sps.binom.ppf(p, n_arr, p0)
+        f_r = sps.binom.cdf(r, n_arr, p0)
+        f_rm1 = sps.binom.cdf(r - 1, n_arr, p0)
+        denom = f_r - f_rm1
+        safe = denom > 0
+        alpha = np.where(safe, (f_r - p) / np.where(safe, denom, 1.0), 0.0)
+        out[p] = np.clip((r - alpha) / n_arr, 0.0, 1.0)
+    return out

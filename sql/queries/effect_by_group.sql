@@ -1,0 +1,46 @@
+-- effect_by_group: the effect_by_arm figures at one horizon broken down by one
+-- participant attribute, chosen by the bound parameter $dimension.
+with selected as (
+    select * from selected_participants(
+        $municipalities, $region, $start_year_from, $start_year_to,
+        $age_bands, $sexes, $benefits, $treatment_units, $arms
+    )
+),
+
+outcomes as (
+    select * from fct_outcomes where horizon_months = $horizon
+),
+
+joined as (
+    select
+        case $dimension
+            when 'age_band' then selected.age_band
+            when 'sex' then selected.sex
+            when 'benefit_at_start' then selected.benefit_at_start
+            when 'treatment_unit' then selected.treatment_unit
+            when 'start_year' then cast(selected.start_year as varchar)
+            when 'municipality_code' then cast(selected.municipality_code as varchar)
+            when 'region_code' then cast(selected.region_code as varchar)
+        end as group_value,
+        selected.arm,
+        outcomes.job_or_education_any,
+        outcomes.job_or_education_at_end,
+        outcomes.weeks_job_or_education
+    from selected
+    inner join outcomes using (person_id)
+),
+
+final as (
+    select
+        group_value,
+        arm,
+        count(*) as n,
+        cast(count_if(job_or_education_any) as bigint) as k_any,
+        cast(count_if(job_or_education_at_end) as bigint) as k_end,
+        avg(weeks_job_or_education) as weeks_mean,
+        var_samp(weeks_job_or_education) as weeks_var
+    from joined
+    group by group_value, arm
+)
+
+select * from final order by group_value, arm
