@@ -176,3 +176,11 @@ def funnel_limits(
         alpha = np.where(safe, (f_r - p) / np.where(safe, denom, 1.0), 0.0)
         out[p] = np.clip((r - alpha) / n_arr, 0.0, 1.0)
     return out
+
+
+def mean_interval(mean: float, var: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """t interval for one mean from summary statistics (sample variance, n - 1 df)."""
+    if n < 2:
+        raise ValueError(f"need n >= 2 for a mean interval, got {n}")
+    half = float(sps.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(max(var, 0.0) / n)
+    return mean - half, mean + half

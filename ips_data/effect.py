@@ -1,0 +1,152 @@
+"""Employment effect (contract section 4): shares, weeks, differences, funnel.
+
+Every frame returned here has passed disclosure control: person-based values
+computed from fewer than the threshold are null and flagged `suppressed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from ips_data.contract import HORIZONS
+from ips_data.database import Dataset
+from ips_data.disclosure import DisclosurePolicy, protect_frame
+from ips_data.filters import Filters
+from ips_data.stats import funnel_limits, mean_interval, newcombe_difference, welch_difference
+from ips_data.stats import wilson_interval as _wilson
+
+SHARES = ("job_or_education_any", "job_or_education_at_end")
+MEASURES = (*SHARES, "weeks_mean")
+DIMENSIONS = (
+    "age_band", "sex", "benefit_at_start", "treatment_unit", "start_year",
+    "municipality_code", "region_code",
+)
+_VALUE_COLS = tuple(f"{m}{s}" for m in MEASURES for s in ("", "_low", "_high"))
+
+
+def _with_intervals(raw: pl.DataFrame) -> pl.DataFrame:
+    """Shares from counts, Wilson intervals for shares, t intervals for weeks."""
+    rows = []
+    for r in raw.iter_rows(named=True):
+        n = r["n"]
+        out = {k: v for k, v in r.items() if k not in ("k_any", "k_end", "weeks_var")}
+        for measure, k in zip(SHARES, (r["k_any"], r["k_end"]), strict=True):
+            out[measure] = k / n
+            out[f"{measure}_low"], out[f"{measure}_high"] = _wilson(k, n)
+        low, high = (mean_interval(r["weeks_mean"], r["weeks_var"], n) if n >= 2
+                     else (None, None))
+        out["weeks_mean_low"], out["weeks_mean_high"] = low, high
+        rows.append(out)
+    schema = {c: raw.schema[c] for c in raw.columns if c not in ("k_any", "k_end", "weeks_var")}
+    schema.update({c: pl.Float64 for c in _VALUE_COLS})
+    return pl.DataFrame(rows, schema=schema)
+
+
+def arm_effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
+    """Per horizon and arm: n, not_yet_observable and the three measures with 95 % CIs."""
+    params = filters.params()
+    raw = ds.query("effect_by_arm", params)
+    waiting = ds.query("not_yet_observable", params).rename({"n": "not_yet_observable"})
+    arms = ds.query("participants_by_arm", params).select("arm")
+    grid = pl.DataFrame({"horizon_months": list(HORIZONS)}, schema={"horizon_months": pl.Int32})
+    frame = (
+        grid.join(arms, how="cross")
+        .join(_with_intervals(raw), on=["horizon_months", "arm"], how="left")
+        .join(waiting, on=["horizon_months", "arm"], how="left")
+        .with_columns(pl.col("n", "not_yet_observable").fill_null(0))
+        .sort("horizon_months", "arm")
+    )
+    frame = protect_frame(frame, policy=policy, n_col="not_yet_observable", total_shown=False)
+    frame = frame.rename({"suppressed": "not_yet_observable_suppressed"})
+    return protect_frame(frame, policy=policy, n_col="n", value_cols=_VALUE_COLS,
+                         total_shown=False)
+
+
+def differences(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
+    """IPS − comparison per horizon and measure: Newcombe for shares, Welch for weeks."""
+    raw = {(r["horizon_months"], r["arm"]): r
+           for r in ds.query("effect_by_arm", filters.params()).iter_rows(named=True)}
+    rows = []
+    for h in HORIZONS:
+        ips, cmp_ = raw.get((h, "ips")), raw.get((h, "comparison"))
+        usable = (ips is not None and cmp_ is not None
+                  and not policy.is_small(ips["n"]) and not policy.is_small(cmp_["n"]))
+        for measure in MEASURES:
+            row = {"horizon_months": h, "measure": measure,
+                   "n_ips": ips["n"] if usable else None,
+                   "n_comparison": cmp_["n"] if usable else None,
+                   "estimate": None, "low": None, "high": None}
+            if usable:
+                if measure == "weeks_mean":
+                    iv = welch_difference(ips["weeks_mean"], ips["weeks_var"], ips["n"],
+                                          cmp_["weeks_mean"], cmp_["weeks_var"], cmp_["n"])
+                else:
+                    key = "k_any" if measure == "job_or_education_any" else "k_end"
+                    iv = newcombe_difference(ips[key], ips["n"], cmp_[key], cmp_["n"])
+                row.update(estimate=iv.estimate, low=iv.low, high=iv.high)
+            rows.append(row)
+    return pl.DataFrame(rows, schema={
+        "horizon_months": pl.Int32, "measure": pl.String, "n_ips": pl.Int64,
+        "n_comparison": pl.Int64, "estimate": pl.Float64, "low": pl.Float64,
+        "high": pl.Float64,
+    })
+
+
+def effect_by_group(ds: Dataset, filters: Filters, policy: DisclosurePolicy, *,
+                    horizon: int, dimension: str) -> pl.DataFrame:
+    """The measures per group of one attribute and arm, protected within each arm."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; one of {DIMENSIONS}")
+    if horizon not in HORIZONS:
+        raise ValueError(f"horizon must be one of {HORIZONS}")
+    raw = ds.query("effect_by_group", {**filters.params(), "horizon": horizon,
+                                       "dimension": dimension})
+    frame = _with_intervals(raw)
+    return protect_frame(frame, policy=policy, n_col="n", value_cols=_VALUE_COLS,
+                         partition_by=["arm"], total_shown=True)
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Municipality comparison: IPS 18-month share against n with control limits."""
+
+    points: pl.DataFrame  # municipality_code, n, share, outside_95, outside_998, suppressed
+    curve: pl.DataFrame  # n, lower_998, lower_95, upper_95, upper_998
+    pooled_share: float | None
+    n_total: int
+
+
+def funnel(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> Funnel:
+    """Funnel plot data (Spiegelhalter 2005, exact binomial limits, interpolated)."""
+    raw = ds.query("effect_by_group", {**filters.params(), "horizon": 18,
+                                       "dimension": "municipality_code"})
+    raw = raw.filter(pl.col("arm") == "ips").select(
+        pl.col("group_value").cast(pl.Int32).alias("municipality_code"), "n", "k_any")
+    n_total = int(raw["n"].sum()) if raw.height else 0
+    if n_total == 0:
+        empty = pl.DataFrame(schema={"municipality_code": pl.Int32, "n": pl.Int64,
+                                     "share": pl.Float64, "outside_95": pl.Boolean,
+                                     "outside_998": pl.Boolean, "suppressed": pl.Boolean})
+        return Funnel(empty, pl.DataFrame(), None, 0)
+    p0 = float(raw["k_any"].sum()) / n_total
+    n = raw["n"].to_numpy()
+    lim = funnel_limits(p0, n)
+    share = raw["k_any"].to_numpy() / n
+    points = raw.select("municipality_code", "n").with_columns(
+        share=pl.Series(share),
+        outside_95=pl.Series((share < lim[0.025]) | (share > lim[0.975])),
+        outside_998=pl.Series((share < lim[0.001]) | (share > lim[0.999])),
+    )
+    points = protect_frame(points, policy=policy, n_col="n",
+                           value_cols=["share", "outside_95", "outside_998"], total_shown=True)
+    grid = np.unique(np.linspace(max(policy.threshold, 1), max(int(n.max()), 10) * 1.1, 200)
+                     .round().astype(int))
+    curve_lim = funnel_limits(p0, grid)
+    curve = pl.DataFrame({
+        "n": grid, "lower_998": curve_lim[0.001], "lower_95": curve_lim[0.025],
+        "upper_95": curve_lim[0.975], "upper_998": curve_lim[0.999],
+    })
+    return Funnel(points, curve, p0, n_total)

@@ -1,0 +1,75 @@
+"""Rollout status, caseload and fidelity per municipality (contract section 4).
+
+Status as of a date = the row with the latest valid_from ≤ as_of; FTE from the
+latest row ≤ as_of that has it; active participants = ips and ips_like with
+start_date ≤ as_of and (end_date null or ≥ as_of); caseload per FTE = active /
+FTE (null when FTE is null or 0; the IPS norm is ≤ 20). Active participants and
+the 18-month IPS share are person-based and protected; FTE and fidelity are not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from ips_data.contract import CASELOAD_NORM, STATUSES
+from ips_data.database import Dataset
+from ips_data.disclosure import DisclosurePolicy, protect_frame
+from ips_data.filters import Filters
+
+COLLABORATING = ("agreement", "implementing", "operating")
+
+
+def _area_params(filters: Filters) -> dict[str, object]:
+    params = filters.params()
+    return {"municipalities": params["municipalities"], "region": params["region"]}
+
+
+def municipality_status(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
+                        as_of: date | None = None) -> pl.DataFrame:
+    """One row per municipality in the area filter that has a row in any table."""
+    as_of = as_of or ds.as_of
+    raw = ds.query("municipality_overview", {**filters.params(), "as_of": as_of})
+    frame = raw.with_columns(
+        caseload_per_fte=pl.when(pl.col("consultants_fte") > 0)
+        .then(pl.col("active_participants") / pl.col("consultants_fte"))
+        .otherwise(None),
+        years_since_implementation=pl.when(pl.col("implementation_started").is_not_null())
+        .then((pl.lit(as_of) - pl.col("implementation_started")).dt.total_days() / 365.25)
+        .otherwise(None),
+        job_or_education_any_18_ips=pl.when(pl.col("n_ips_18") > 0)
+        .then(pl.col("k_any_18_ips") / pl.col("n_ips_18"))
+        .otherwise(None),
+    ).drop("k_any_18_ips")
+    frame = frame.with_columns(
+        over_caseload_norm=pl.col("caseload_per_fte") > CASELOAD_NORM,
+    )
+    first = protect_frame(frame, policy=policy, n_col="n_ips_18",
+                          value_cols=["job_or_education_any_18_ips"], total_shown=True)
+    second = protect_frame(first.rename({"suppressed": "suppressed_18"}), policy=policy,
+                           n_col="active_participants",
+                           value_cols=["caseload_per_fte", "over_caseload_norm"],
+                           total_shown=True)
+    return second.with_columns(
+        suppressed=pl.col("suppressed") | pl.col("suppressed_18")
+    ).drop("suppressed_18")
+
+
+def status_counts(status: pl.DataFrame, region: int | None = None) -> dict[str, int]:
+    """How many municipalities have each status (not person-based)."""
+    frame = status if region is None else status.filter(pl.col("region_code") == region)
+    counts = dict.fromkeys(STATUSES, 0)
+    for value, n in frame.group_by("status").len().iter_rows():
+        counts[value] = n
+    return counts
+
+
+def timeline(ds: Dataset, filters: Filters) -> pl.DataFrame:
+    """Every status period of the municipalities in the area filter."""
+    return ds.query("rollout_timeline", _area_params(filters))
+
+
+def fidelity_reviews(ds: Dataset, filters: Filters, as_of: date | None = None) -> pl.DataFrame:
+    """IPS-25 reviews up to as_of (not person-based, not suppressed)."""
+    return ds.query("fidelity_reviews", {**_area_params(filters), "as_of": as_of or ds.as_of})
