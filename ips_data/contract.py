@@ -84,7 +84,9 @@ class ColumnSpec(BaseModel):
     )
     maximum_is_as_of: bool = Field(False, description="Upper bound is the extract's as_of date.")
     non_empty: bool = Field(False, description="Strings must contain a non-blank character.")
-    not_cpr: bool = Field(False, description=f"Values must not match the CPR pattern {CPR_PATTERN}.")
+    not_cpr: bool = Field(
+        False, description=f"Values must not match the CPR pattern {CPR_PATTERN}."
+    )
 
 
 class RowRule(BaseModel):

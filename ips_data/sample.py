@@ -66,10 +66,12 @@ _HOVEDSTADEN = 1084
 # the region's psychiatry has spread IPS since 2022 and collaborates with 12 municipalities,
 # Tårnby together with Dragør; implementation takes 2-3 years; Rødovre offers IPS to ages
 # 18-30 only.
+# fmt: off
 _COLLABORATIONS: tuple[tuple[int, ...], ...] = (
     (101,), (147,), (151,), (153,), (161,), (165,), (167,), (175,), (185, 155), (217,),
     (219,), (250,),
 )
+# fmt: on
 assert sorted(c for g in _COLLABORATIONS for c in g) == sorted(HOVEDSTADEN_COLLABORATING)
 _YOUTH_ONLY = 175  # Rødovre
 #: Municipalities outside Hovedstaden used at region scale; they started IPS 2013-2018.
@@ -77,6 +79,7 @@ _EARLY_OTHER: tuple[int, ...] = (751, 461, 851, 265, 316)  # Aarhus, Odense, Aal
 _EARLY_STOPPED = 316  # Holbæk: the one "stopped" history at region scale
 
 # Rough populations in thousands (rounded; only sampling weights, not published figures).
+# fmt: off
 _POPULATION_K: dict[int, float] = {
     # Hovedstaden
     101: 660, 147: 105, 151: 52, 153: 39, 155: 14, 157: 75, 159: 70, 161: 24, 163: 30,
@@ -98,11 +101,13 @@ _POPULATION_K: dict[int, float] = {
     773: 20, 787: 43, 810: 36, 813: 59, 820: 36, 825: 1.8, 840: 31, 846: 41, 849: 38,
     851: 222, 860: 64,
 }
+# fmt: on
 
 # --- Contract v1 value sets (/work/shared/contract-v1.md, section 2).
 ARMS: tuple[str, ...] = ("ips", "ips_like", "comparison")
 AGE_BANDS: tuple[str, ...] = ("18-24", "25-29", "30-39", "40-49", "50+")
 SEXES: tuple[str, ...] = ("F", "M")
+# fmt: off
 BENEFITS: tuple[str, ...] = (
     "kontanthjaelp", "uddannelseshjaelp", "ressourceforloeb", "jobafklaring",
     "ledighedsydelse", "sygedagpenge", "revalidering", "dagpenge", "foertidspension",
@@ -113,6 +118,7 @@ COST_CATEGORIES: tuple[str, ...] = (
     "psychiatric_inpatient", "psychiatric_outpatient", "psychiatric_emergency",
     "primary_care", "employment_services", "social_services", "ips_service",
 )
+# fmt: on
 PRICE_YEAR = 2020
 HORIZONS: tuple[int, ...] = (18, 30)
 
@@ -223,7 +229,7 @@ class _Plan:
     events: list[tuple[int, str]] = field(default_factory=list)  # (month index, status)
 
 
-def _hovedstaden_plans(rng: np.random.Generator) -> list[_Plan]:
+def _hovedstaden_plans(rng: np.random.Generator, baseline: int) -> list[_Plan]:
     codes = sorted(c for c, m in MUNICIPALITIES.items() if m.region_code == _HOVEDSTADEN)
     both = {101, 147, 167}
     plans = {
@@ -231,14 +237,15 @@ def _hovedstaden_plans(rng: np.random.Generator) -> list[_Plan]:
         for c in codes
     }
     for p in plans.values():
-        p.events.append((_mi(2021, 1), "not_started"))
-    # København first, the other collaborations in random order, agreements spread over
-    # 2022-01 .. 2024-09 (the region's rollout began in 2022).
+        p.events.append((baseline, "not_started"))
+    # København first, the other collaborations in random order (the region's rollout began
+    # in 2022).
     rest = list(_COLLABORATIONS[1:])
     order = [_COLLABORATIONS[0]] + [rest[i] for i in rng.permutation(len(rest))]
-    lo, hi = _mi(2022, 1), _mi(2024, 12)
+    # agreements 2022-01 .. 2024-07, so every collaboration is implementing by 2024-12
+    lo, hi = _mi(2022, 1), _mi(2024, 7)
     for i, group in enumerate(order):
-        agreement = lo + round(i * 32 / (len(order) - 1)) + int(rng.integers(-1, 2))
+        agreement = lo + round(i * 31 / (len(order) - 1)) + int(rng.integers(-1, 2))
         agreement = min(max(agreement, lo), hi)
         implementing = agreement + int(rng.integers(2, 6))
         operating = implementing + int(rng.integers(24, 37))  # 2-3 years
@@ -263,8 +270,16 @@ def _early_other_plans(rng: np.random.Generator) -> list[_Plan]:
         agreement = implementing - int(rng.integers(2, 7))
         operating = implementing + int(rng.integers(24, 37))
         target = "both" if code in (751, 461, 851) else "adults"
-        p = _Plan(code, target, [(_mi(2012, 1), "not_started"), (agreement, "agreement"),
-                                 (implementing, "implementing"), (operating, "operating")])
+        p = _Plan(
+            code,
+            target,
+            [
+                (_mi(2012, 1), "not_started"),
+                (agreement, "agreement"),
+                (implementing, "implementing"),
+                (operating, "operating"),
+            ],
+        )
         if code == _EARLY_STOPPED:
             p.events.append((operating + int(rng.integers(18, 49)), "stopped"))
         plans.append(p)
@@ -413,9 +428,10 @@ def generate_sample(
 
     # ------------------------------------------------------------------ rollout plan
     rng = _rng(seed, 1)
-    plans = _hovedstaden_plans(rng)
-    plans += _early_other_plans(rng) if scale == "region" else _national_other_plans(
-        rng, extract_mi
+    # every history starts with a not_started row at the beginning of the extract period
+    plans = _hovedstaden_plans(rng, _mi(2012, 1) if scale == "region" else _mi(2014, 1))
+    plans += (
+        _early_other_plans(rng) if scale == "region" else _national_other_plans(rng, extract_mi)
     )
     plans.sort(key=lambda p: p.code)
     for p in plans:  # keep only what has happened by the extract date
@@ -439,7 +455,8 @@ def generate_sample(
             seg_lo.append(lo)
             seg_hi.append(hi)
             intensity = 0.6 if status == "implementing" else 1.0
-            seg_w.append(_POPULATION_K[p.code] * (hi - lo + 1) * intensity)
+            # population ** 0.75 so that København does not swamp the region
+            seg_w.append(_POPULATION_K[p.code] ** 0.75 * (hi - lo + 1) * intensity)
             seg_young.append(p.target_group in ("youth", "both"))
     seg_code_a = np.array(seg_code, dtype=np.int64)
     seg_lo_a = np.array(seg_lo, dtype=np.int64)
@@ -501,8 +518,9 @@ def generate_sample(
     weights = np.array([_POPULATION_K[c] for c in scope], dtype=np.float64)
     if scale == "region":
         hov = np.array([MUNICIPALITIES[c].region_code == _HOVEDSTADEN for c in scope])
-        weights = np.where(hov, 0.85 * weights / weights[hov].sum(), 0.15 * weights / weights[
-            ~hov].sum())
+        for part, share in ((hov, 0.85), (~hov, 0.15)):
+            if part.any():
+                weights[part] *= share / weights[part].sum()
     weights /= weights.sum()
     nc = idx_comp.shape[0]
     muni[idx_comp] = scope[rng.choice(scope.shape[0], size=nc, p=weights)]
@@ -527,12 +545,14 @@ def generate_sample(
     # ------------------------------------------------------------------ person attributes
     rng = _rng(seed, 3)
     # age band by group: 0 ips, 1 ips_like (youth pilot), 2 comparison, 3 Rødovre treated
-    age_p = np.array([
-        [0.22, 0.22, 0.28, 0.16, 0.12],
-        [0.62, 0.33, 0.05, 0.00, 0.00],
-        [0.20, 0.20, 0.28, 0.18, 0.14],
-        [0.55, 0.45, 0.00, 0.00, 0.00],
-    ])
+    age_p = np.array(
+        [
+            [0.22, 0.22, 0.28, 0.16, 0.12],
+            [0.62, 0.33, 0.05, 0.00, 0.00],
+            [0.20, 0.20, 0.28, 0.18, 0.14],
+            [0.55, 0.45, 0.00, 0.00, 0.00],
+        ]
+    )
     age_group = arm.astype(np.int64)
     age_group[(arm != _COMP) & (muni == _YOUTH_ONLY)] = 3
     age = _categorical(rng, age_p, age_group)
@@ -540,15 +560,19 @@ def generate_sample(
 
     sex = _categorical(rng, np.array([[0.45, 0.52, 0.03]]), np.zeros(n, dtype=np.int64))
     # benefits (order of BENEFITS, then null) for ages 30+ (row 0) and 18-29 (row 1)
-    ben_p = np.array([
-        [0.26, 0.02, 0.20, 0.08, 0.04, 0.11, 0.02, 0.06, 0.04, 0.05, 0.04, 0.08],
-        [0.22, 0.30, 0.10, 0.04, 0.01, 0.06, 0.03, 0.04, 0.01, 0.08, 0.04, 0.07],
-    ])
+    ben_p = np.array(
+        [
+            [0.26, 0.02, 0.20, 0.08, 0.04, 0.11, 0.02, 0.06, 0.04, 0.05, 0.04, 0.08],
+            [0.22, 0.30, 0.10, 0.04, 0.01, 0.06, 0.03, 0.04, 0.01, 0.08, 0.04, 0.07],
+        ]
+    )
     ben = _categorical(rng, ben_p, young)
-    unit_p = np.array([
-        [0.42, 0.04, 0.40, 0.09, 0.05],
-        [0.18, 0.46, 0.26, 0.05, 0.05],
-    ])
+    unit_p = np.array(
+        [
+            [0.42, 0.04, 0.40, 0.09, 0.05],
+            [0.18, 0.46, 0.26, 0.05, 0.05],
+        ]
+    )
     unit = _categorical(rng, unit_p, young)
 
     # ------------------------------------------------------------------ outcomes
@@ -626,7 +650,7 @@ def generate_sample(
     # ------------------------------------------------------------------ costs
     rng = _rng(seed, 5)
     has_costs = rng.random(n) >= _NO_COST_SHARE
-    frailty = np.exp(rng.normal(-0.35**2 / 2, 0.35, n))
+    frailty = np.exp(rng.normal(-(0.35**2) / 2, 0.35, n))
     ncat = len(COST_CATEGORIES)
     c_person_parts, c_h_parts, c_cat_parts, c_amount_parts = [], [], [], []
     for h, matured, got_job, factor in (
@@ -641,7 +665,7 @@ def generate_sample(
             p = np.array(_COST_PRESENT[cat])[a]
             present[:, c] = rng.random(idx.size) < p
             sigma = _COST_SIGMA[c]
-            draw = np.exp(rng.normal(-sigma**2 / 2, sigma, idx.size))
+            draw = np.exp(rng.normal(-(sigma**2) / 2, sigma, idx.size))
             if cat.startswith("psychiatric"):
                 draw *= frailty[idx]
             elif cat in ("employment_services", "social_services"):
@@ -693,8 +717,9 @@ def generate_sample(
             vf = _mi_days(mi)
             fte: float | None = None
             if status in ("implementing", "operating"):
-                at = min(extract, _mi_days(p.events[k + 1][0]) - 1 if k + 1 < len(p.events)
-                         else extract)
+                at = min(
+                    extract, _mi_days(p.events[k + 1][0]) - 1 if k + 1 < len(p.events) else extract
+                )
                 active = int(((p_start <= at) & (p_end >= at)).sum())
                 fte = max(0.5, round(active / caseload * 2) / 2)
                 if rng.random() < 0.12:
@@ -739,48 +764,54 @@ def generate_sample(
             f_code.append(p.code)
             f_date.append(day)
             f_score.append(total)
-            f_items.append(
-                None if rng.random() < 0.12 else _split_items(rng, total, item_weight)
-            )
+            f_items.append(None if rng.random() < 0.12 else _split_items(rng, total, item_weight))
             day += int(rng.integers(330, 401))
 
     # ------------------------------------------------------------------ tables
     rng = _rng(seed, 8)
     pid = _person_ids(rng, n)
-    participants = pa.table({
-        "person_id": pid,
-        "municipality_code": pa.array(muni, type=pa.int64()),
-        "arm": _strings(ARMS, arm),
-        "start_date": _dates(start),
-        "end_date": _dates(end, end_null),
-        "age_band": _strings(AGE_BANDS, age),
-        "sex": _strings(SEXES, np.minimum(sex, 1), sex == 2),
-        "benefit_at_start": _strings(BENEFITS, np.minimum(ben, 10), ben == 11),
-        "treatment_unit": _strings(TREATMENT_UNITS, np.minimum(unit, 3), unit == 4),
-    })
-    outcomes = pa.table({
-        "person_id": pid.take(pa.array(o_person)),
-        "horizon_months": pa.array(o_h, type=pa.int16()),
-        "job_or_education_any": pa.array(o_any, type=pa.bool_()),
-        "job_or_education_at_end": pa.array(o_end, type=pa.bool_()),
-        "weeks_job_or_education": pa.array(o_weeks, type=pa.int16()),
-        "hours_worked": pa.array(o_hours, type=pa.float64(), mask=o_hours_null),
-    })
-    costs = pa.table({
-        "person_id": pid.take(pa.array(c_person)),
-        "horizon_months": pa.array(c_h, type=pa.int16()),
-        "category": _strings(COST_CATEGORIES, c_cat),
-        "amount_dkk": pa.array(c_amount, type=pa.float64()),
-        "price_year": pa.array(np.full(c_h.size, PRICE_YEAR, np.int16), type=pa.int16()),
-    })
-    rollout = pa.table({
-        "municipality_code": pa.array(r_code, type=pa.int64()),
-        "status": pa.array(r_status, type=pa.string()),
-        "valid_from": _dates(np.array(r_from, dtype=np.int64)),
-        "consultants_fte": pa.array(r_fte, type=pa.float64()),
-        "target_group": pa.array(r_target, type=pa.string()),
-        "psychiatry_units": pa.array(r_units, type=pa.string()),
-    })
+    participants = pa.table(
+        {
+            "person_id": pid,
+            "municipality_code": pa.array(muni, type=pa.int64()),
+            "arm": _strings(ARMS, arm),
+            "start_date": _dates(start),
+            "end_date": _dates(end, end_null),
+            "age_band": _strings(AGE_BANDS, age),
+            "sex": _strings(SEXES, np.minimum(sex, 1), sex == 2),
+            "benefit_at_start": _strings(BENEFITS, np.minimum(ben, 10), ben == 11),
+            "treatment_unit": _strings(TREATMENT_UNITS, np.minimum(unit, 3), unit == 4),
+        }
+    )
+    outcomes = pa.table(
+        {
+            "person_id": pid.take(pa.array(o_person)),
+            "horizon_months": pa.array(o_h, type=pa.int16()),
+            "job_or_education_any": pa.array(o_any, type=pa.bool_()),
+            "job_or_education_at_end": pa.array(o_end, type=pa.bool_()),
+            "weeks_job_or_education": pa.array(o_weeks, type=pa.int16()),
+            "hours_worked": pa.array(o_hours, type=pa.float64(), mask=o_hours_null),
+        }
+    )
+    costs = pa.table(
+        {
+            "person_id": pid.take(pa.array(c_person)),
+            "horizon_months": pa.array(c_h, type=pa.int16()),
+            "category": _strings(COST_CATEGORIES, c_cat),
+            "amount_dkk": pa.array(c_amount, type=pa.float64()),
+            "price_year": pa.array(np.full(c_h.size, PRICE_YEAR, np.int16), type=pa.int16()),
+        }
+    )
+    rollout = pa.table(
+        {
+            "municipality_code": pa.array(r_code, type=pa.int64()),
+            "status": pa.array(r_status, type=pa.string()),
+            "valid_from": _dates(np.array(r_from, dtype=np.int64)),
+            "consultants_fte": pa.array(r_fte, type=pa.float64()),
+            "target_group": pa.array(r_target, type=pa.string()),
+            "psychiatry_units": pa.array(r_units, type=pa.string()),
+        }
+    )
     fid_cols: dict[str, pa.Array] = {
         "municipality_code": pa.array(f_code, type=pa.int64()),
         "assessment_date": _dates(np.array(f_date, dtype=np.int64)),

@@ -31,7 +31,10 @@ def ident_list(names: Iterable[str], whitelist: Iterable[str]) -> str:
 
 
 def connect(*, threads: int = 2, memory_limit: str = "4GB", database: str = ":memory:"):
-    """A DuckDB connection with bounded threads and memory (timestamps with time zone are read in UTC: no ICU)."""
+    """A DuckDB connection with bounded threads and memory.
+
+    Timestamps with time zone are cast to dates in UTC (no ICU extension here).
+    """
     con = duckdb.connect(
         database,
         config={"threads": threads, "memory_limit": memory_limit},

@@ -106,7 +106,8 @@ def _column_checks(spec: TableSpec, present: set[str], as_of: date) -> Iterator[
                          message=f"{col.name} looks like a CPR number: the file is not anonymised")
         if col.allowed is not None:
             yield _Check(rule="value_not_allowed", column=col.name,
-                         violation=c + f" is not null and not list_contains($allowed{i}, " + c + ")",
+                         violation=c + " is not null and not list_contains("
+                         + f"$allowed{i}, " + c + ")",
                          params={f"allowed{i}": list(col.allowed)},
                          message=f"{col.name} must be one of {', '.join(map(str, col.allowed))}")
         if col.minimum is not None:

@@ -98,7 +98,7 @@ final as (
         municipalities.region_code,
         municipalities.lat,
         municipalities.lon,
-        coalesce(current_status.status, 'not_started') as status,
+        current_status.status,
         current_status.status is not null as has_rollout_row,
         current_status.status_since,
         current_status.implementation_started,

@@ -1,0 +1,42 @@
+# Two entry points on a fresh machine with Python >= 3.11:
+#   make run   - set up and run the dashboard on sample_data/
+#   make test  - set up and run the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+
+.PHONY: install run test lint browser bench docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/streamlit run app.py --server.headless=true --server.port=$(PORT)
+
+# Debian's Chromium for the Playwright tests (no browser downloads are possible).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
+	$(BIN)/python -m pytest
+
+docs: install
+	$(BIN)/ips-data docs
+
+bench: install
+	$(BIN)/ips-data bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,142 @@
+"""`ips-data`: validate an extract, print the summary JSON, generate sample data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from ips_data.disclosure import DisclosurePolicy
+from ips_data.discovery import resolve_data_dir
+from ips_data.filters import Filters
+from ips_data.validation import ValidationReport, validate
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="extract folder (default: $IPS_DATA_DIR or sample_data/)")
+    p.add_argument("--as-of", type=_date, default=None,
+                   help="reference date YYYY-MM-DD (default: manifest extract_date, else today)")
+
+
+def _print_report(report: ValidationReport) -> None:
+    print(f"Extract {report.data_dir}  as_of {report.as_of}  "
+          f"(validated in {report.seconds:.2f} s)")
+    width = max([len(f.path) for f in report.files] + [4])
+    print(f"{'file':<{width}}  {'status':<8}  {'rows':>9}")
+    for f in report.files:
+        rows = "" if f.rows is None else str(f.rows)
+        print(f"{f.path:<{width}}  {f.status:<8}  {rows:>9}")
+        for r in f.rejections:
+            where = f" column {r.column}" if r.column else ""
+            rows_txt = f"; {r.rows} rows, e.g. rows {r.row_numbers}" if r.rows else ""
+            print(f"{'':<{width}}    ✗ {r.rule}{where}: {r.message}{rows_txt}")
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    verdict = "all files accepted" if report.ok else f"{len(report.rejected())} file(s) rejected"
+    print(verdict if not report.problems else verdict + "; extract incomplete")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    report = validate(resolve_data_dir(args.data_dir), as_of=args.as_of)
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        _print_report(report)
+    return 0 if report.ok else 1
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from ips_data.database import load_dataset
+    from ips_data.summary import build_summary
+
+    filters = Filters(
+        municipalities=tuple(args.municipality or ()), region=args.region,
+        start_year_from=args.start_year_from, start_year_to=args.start_year_to,
+    )
+    ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of)
+    try:
+        doc = build_summary(ds, filters, DisclosurePolicy(threshold=args.threshold))
+    finally:
+        ds.close()
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        for h, block in doc["effect"].items():
+            diff = block["difference"]["job_or_education_any"]
+            print(f"{h} months: job/education any, IPS − comparison = {diff['estimate']} "
+                  f"(95 % CI {diff['ci95']})")
+        print("(use --json for the full document)")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from ips_data.sample import generate_sample
+
+    rows = generate_sample(args.dir, persons=args.persons, seed=args.seed, scale=args.scale)
+    for table, n in rows.items():
+        print(f"{table}: {n} rows")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from ips_data.docs import write_docs
+
+    for path in write_docs():
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ips-data", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check every file against contract v1")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="machine-readable report")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("summary", help="the numbers the dashboard shows")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="contract section 6 JSON")
+    p.add_argument("--municipality", type=int, action="append", help="code (repeatable)")
+    p.add_argument("--region", type=int, default=None, help="region code, e.g. 1084")
+    p.add_argument("--start-year-from", type=int, default=None)
+    p.add_argument("--start-year-to", type=int, default=None)
+    p.add_argument("--threshold", type=int, default=5,
+                   help="disclosure threshold (default 5, never below 3)")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("generate-sample", help="write a deterministic synthetic extract")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--persons", type=int, default=None)
+    p.add_argument("--seed", type=int, default=20260930)
+    p.add_argument("--scale", choices=("region", "national"), default="region")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("docs", help="regenerate docs/contract.md and its JSON schema")
+    p.set_defaults(func=cmd_docs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, FileExistsError, ValueError) as exc:
+        print(f"ips-data: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The `ips-data summary --json` document (contract section 6).
+
+The overview page renders from this same document, so the dashboard and the
+JSON can never disagree. Every person-based value in it has passed disclosure
+control (suppressed values are null).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from ips_data import costs, effect, rollout
+from ips_data.contract import CONTRACT_VERSION, HORIZONS, TABLE_ORDER
+from ips_data.database import Dataset
+from ips_data.disclosure import DisclosurePolicy
+from ips_data.filters import Filters
+
+MUNICIPALITY_FIELDS = (
+    "code", "name", "region_code", "status", "status_since", "consultants_fte",
+    "active_participants", "caseload_per_fte", "fidelity_score", "fidelity_band",
+    "fidelity_date", "n_ips_18", "job_or_education_any_18_ips", "suppressed",
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _tables(ds: Dataset) -> dict[str, dict[str, int]]:
+    out = {}
+    for table in TABLE_ORDER:
+        files = [f for f in ds.report.files if f.table == table]
+        out[table] = {
+            "files_accepted": sum(f.status == "accepted" for f in files),
+            "files_rejected": sum(f.status == "rejected" for f in files),
+            "rows": ds.report.accepted_rows(table),
+        }
+    return out
+
+
+def _effect(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
+    arms = effect.arm_effects(ds, filters, policy)
+    diffs = effect.differences(ds, filters, policy)
+    out: dict[str, Any] = {}
+    for h in HORIZONS:
+        block: dict[str, Any] = {}
+        rows = arms.filter(pl.col("horizon_months") == h)
+        for r in rows.iter_rows(named=True):
+            block[r["arm"]] = {"n": r["n"], **{m: r[m] for m in effect.MEASURES}}
+        block["not_yet_observable"] = {
+            r["arm"]: r["not_yet_observable"] for r in rows.iter_rows(named=True)
+        }
+        block["difference"] = {
+            r["measure"]: {
+                "estimate": r["estimate"],
+                "ci95": None if r["estimate"] is None else [r["low"], r["high"]],
+            }
+            for r in diffs.filter(pl.col("horizon_months") == h).iter_rows(named=True)
+        }
+        out[str(h)] = block
+    return out
+
+
+def _costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
+    arms = costs.arm_costs(ds, filters, policy)
+    saving = {r["horizon_months"]: r for r in costs.savings(ds, filters, policy).iter_rows(
+        named=True)}
+    categories = costs.costs_by_category(ds, filters, policy)
+    out: dict[str, Any] = {}
+    for h in sorted(set(arms["horizon_months"].to_list())):
+        rows = arms.filter(pl.col("horizon_months") == h)
+        block: dict[str, Any] = {"price_year": rows["price_year"].drop_nulls().min()}
+        for r in rows.iter_rows(named=True):
+            block[r["arm"]] = {"n": r["n"], "mean_total_dkk": r["mean_total_dkk"]}
+        s = saving.get(h)
+        block["saving_per_person_dkk"] = {
+            "estimate": s["estimate"] if s else None,
+            "ci95": [s["low"], s["high"]] if s and s["estimate"] is not None else None,
+        }
+        by_cat: dict[str, dict[str, float | None]] = {}
+        for r in categories.filter(pl.col("horizon_months") == h).iter_rows(named=True):
+            by_cat.setdefault(r["category"], {})[r["arm"]] = r["mean_dkk"]
+        block["by_category"] = by_cat
+        out[str(h)] = block
+    return out
+
+
+def _municipalities(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> list[dict]:
+    frame = rollout.municipality_status(ds, filters, policy)
+    return [
+        {k: _plain(r[k]) for k in MUNICIPALITY_FIELDS}
+        for r in frame.sort("code").iter_rows(named=True)
+    ]
+
+
+def build_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
+    """The numbers the pages show, in the fixed shape of contract section 6."""
+    return {
+        "contract_version": CONTRACT_VERSION,
+        "extract_date": _plain(ds.report.extract_date),
+        "as_of": _plain(ds.as_of),
+        "suppression_threshold": policy.threshold,
+        "tables": _tables(ds),
+        "effect": _effect(ds, filters, policy),
+        "costs": _costs(ds, filters, policy),
+        "municipalities": _municipalities(ds, filters, policy),
+    }

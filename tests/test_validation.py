@@ -1,0 +1,229 @@
+"""Every rule of contract section 3: a file that breaks it and the exact rejection."""
+
+from __future__ import annotations
+
+import os
+import random
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from fixtures import (
+    cost,
+    fidelity,
+    outcome,
+    participant,
+    rollout,
+    tiny_extract,
+    write_table,
+)
+
+from ips_data.validation import validate
+
+NEWER = 2_000_000_000 * 10**9  # an mtime after the fixture's files
+
+
+def _bad(table: str, rows: list[dict], types: dict | None = None):
+    def write(root: Path) -> Path:
+        return write_table(root, table, rows, name="bad.parquet", types=types, mtime_ns=NEWER)
+    return write
+
+
+def _drop(table: str, row: dict, column: str):
+    return _bad(table, [{k: v for k, v in row.items() if k != column}])
+
+
+P = participant
+CASES = [
+    # (id, writer, rule, column, rows, row_numbers)
+    ("missing_column", _drop("participants", P("N1"), "age_band"),
+     "missing_column", "age_band", 0, []),
+    ("wrong_type", _bad("participants", [{**P("N1"), "municipality_code": "101"}],
+                        {"municipality_code": pa.string()}),
+     "wrong_type", "municipality_code", 0, []),
+    ("required_null", _bad("participants", [P("N1"), {**P("N2"), "arm": None}]),
+     "missing_value", "arm", 1, [2]),
+    ("blank_id", _bad("participants", [P("N1"), P("  ")]), "empty_string", "person_id", 1, [2]),
+    ("cpr_like", _bad("participants", [P("N1"), P("N2"), P("010190-1234"), P("0101901234")]),
+     "cpr_like_id", "person_id", 2, [3, 4]),
+    ("arm_not_allowed", _bad("participants", [P("N1", arm="IPS")]),
+     "value_not_allowed", "arm", 1, [1]),
+    ("unknown_municipality", _bad("participants", [P("N1"), P("N2", municipality=999)]),
+     "value_not_allowed", "municipality_code", 1, [2]),
+    ("age_band", _bad("participants", [P("N1", age="18-29")]),
+     "value_not_allowed", "age_band", 1, [1]),
+    ("sex", _bad("participants", [P("N1", sex="X")]), "value_not_allowed", "sex", 1, [1]),
+    ("benefit", _bad("participants", [P("N1", benefit="cash")]),
+     "value_not_allowed", "benefit_at_start", 1, [1]),
+    ("unit", _bad("participants", [P("N1", unit="ward")]),
+     "value_not_allowed", "treatment_unit", 1, [1]),
+    ("start_too_early", _bad("participants", [P("N1", start=date(2004, 12, 31))]),
+     "below_minimum", "start_date", 1, [1]),
+    ("start_after_as_of", _bad("participants", [P("N1", start=date(2026, 10, 1))]),
+     "after_as_of", "start_date", 1, [1]),
+    ("end_before_start",
+     _bad("participants", [P("N1", start=date(2023, 1, 2), end=date(2023, 1, 1))]),
+     "end_before_start", None, 1, [1]),
+    ("duplicate_in_file", _bad("participants", [P("N1"), P("N2"), P("N1")]),
+     "duplicate_key", "person_id", 2, [1, 3]),
+    ("duplicate_across_files", _bad("participants", [P("N1"), P("I3")]),
+     "duplicate_key_across_files", "person_id", 1, [2]),
+    ("horizon", _bad("outcomes", [outcome("Y1", 24)]),
+     "value_not_allowed", "horizon_months", 1, [1]),
+    ("at_end_without_any", _bad("outcomes", [outcome("Y1", 18, False, True, 0)]),
+     "at_end_without_any", None, 1, [1]),
+    ("weeks_beyond_18", _bad("outcomes", [outcome("Y1", 18, True, False, 79),
+                                          outcome("Y1", 30, True, False, 130)]),
+     "weeks_beyond_horizon", None, 1, [1]),
+    ("weeks_beyond_130", _bad("outcomes", [outcome("Y1", 30, True, False, 131)]),
+     "above_maximum", "weeks_job_or_education", 1, [1]),
+    ("weeks_zero_but_any", _bad("outcomes", [outcome("Y1", 18, True, False, 0),
+                                             outcome("Y2", 18, False, False, 3)]),
+     "weeks_inconsistent_with_any", None, 2, [1, 2]),
+    ("weeks_negative", _bad("outcomes", [outcome("Y1", 18, True, False, -1)]),
+     "below_minimum", "weeks_job_or_education", 1, [1]),
+    ("hours_negative", _bad("outcomes", [outcome("Y1", 18, hours=-2.5)]),
+     "below_minimum", "hours_worked", 1, [1]),
+    ("outcome_duplicate_across_files", _bad("outcomes", [outcome("Y1"), outcome("I1", 18)]),
+     "duplicate_key_across_files", "person_id, horizon_months", 1, [2]),
+    ("orphan_outcome", _bad("outcomes", [outcome("Y1"), outcome("ghost")]),
+     "unknown_person", "person_id", 1, [2]),
+    ("orphan_cost", _bad("costs", [cost("ghost", 18, "primary_care", 10.0)]),
+     "unknown_person", "person_id", 1, [1]),
+    ("cost_category", _bad("costs", [cost("Y1", 18, "dentist", 10.0)]),
+     "value_not_allowed", "category", 1, [1]),
+    ("cost_negative", _bad("costs", [cost("Y1", 18, "primary_care", -1.0)]),
+     "below_minimum", "amount_dkk", 1, [1]),
+    ("price_year_range", _bad("costs", [cost("Y1", 18, "primary_care", 1.0, 1999)]),
+     "below_minimum", "price_year", 1, [1]),
+    ("price_year_mixed_in_file", _bad("costs", [cost("Y1", 18, "primary_care", 1.0, 2020),
+                                                cost("Y2", 18, "primary_care", 1.0, 2021)]),
+     "mixed_price_year", "price_year", 1, [2]),
+    ("price_year_mixed_across", _bad("costs", [cost("Y1", 18, "primary_care", 1.0, 2021)]),
+     "mixed_price_year", "price_year", 1, [1]),
+    ("cost_duplicate", _bad("costs", [cost("Y1", 18, "primary_care", 1.0),
+                                      cost("Y1", 18, "primary_care", 2.0)]),
+     "duplicate_key", "person_id, horizon_months, category", 2, [1, 2]),
+    ("rollout_status", _bad("rollout", [rollout(151, "live", date(2024, 1, 1))]),
+     "value_not_allowed", "status", 1, [1]),
+    ("rollout_duplicate", _bad("rollout", [rollout(101, "operating", date(2024, 1, 1))]),
+     "duplicate_key_across_files", "municipality_code, valid_from", 1, [1]),
+    ("rollout_fte", _bad("rollout", [rollout(151, "agreement", date(2024, 1, 1), -1.0)]),
+     "below_minimum", "consultants_fte", 1, [1]),
+    ("rollout_target", _bad("rollout", [rollout(151, "agreement", date(2024, 1, 1),
+                                                target="kids")]),
+     "value_not_allowed", "target_group", 1, [1]),
+    ("rollout_municipality", _bad("rollout", [rollout(100, "agreement", date(2024, 1, 1))]),
+     "value_not_allowed", "municipality_code", 1, [1]),
+    ("fidelity_total", _bad("fidelity", [fidelity(151, date(2024, 1, 1), 126)]),
+     "above_maximum", "total_score", 1, [1]),
+    ("fidelity_total_low", _bad("fidelity", [fidelity(151, date(2024, 1, 1), 24)]),
+     "below_minimum", "total_score", 1, [1]),
+    ("fidelity_item", _bad("fidelity", [fidelity(151, date(2024, 1, 1), 101,
+                                                 [6] + [4] * 23 + [3])]),
+     "above_maximum", "item_01", 1, [1]),
+    ("fidelity_sum", _bad("fidelity", [fidelity(151, date(2024, 1, 1), 99, [4] * 25)]),
+     "items_do_not_sum_to_total", None, 1, [1]),
+]
+
+
+@pytest.mark.parametrize(("writer", "rule", "column", "rows", "numbers"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_rule_rejects_the_file_with_the_exact_reason(tmp_path, writer, rule, column,
+                                                          rows, numbers):
+    root = tiny_extract(tmp_path / "x")
+    bad = writer(root)
+    report = validate(root)
+    verdicts = {f.path: f for f in report.files}
+    rel = bad.relative_to(root).as_posix()
+    assert verdicts[rel].status == "rejected"
+    found = [(r.rule, r.column, r.rows, r.row_numbers) for r in verdicts[rel].rejections]
+    assert (rule, column, rows, numbers) in found
+    others = [f for f in report.files if f.path != rel]
+    assert all(f.status in ("accepted", "ignored") for f in others), "nothing else is lost"
+    assert not report.ok
+
+
+def test_clean_tiny_extract_is_accepted(tmp_path):
+    report = validate(tiny_extract(tmp_path))
+    assert report.ok
+    assert {f.status for f in report.files} == {"accepted"}
+    assert report.accepted_rows("participants") == 14
+
+
+def test_rejection_never_reveals_person_ids(tmp_path):
+    root = tiny_extract(tmp_path)
+    _bad("participants", [P("010190-1234"), P("010190-1234")])(root)
+    text = validate(root).model_dump_json()
+    assert "010190" not in text
+
+
+def _truncated(root: Path) -> Path:
+    path = write_table(root, "participants", [P(f"N{i}") for i in range(50)], "cut.parquet")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _empty(root: Path) -> Path:
+    path = root / "participants" / "empty.parquet"
+    path.write_bytes(b"")
+    return path
+
+
+def _corrupt_middle(root: Path) -> Path:
+    rng = random.Random(7)
+    rows = [P(f"N{rng.random():.12f}") for _ in range(20000)]
+    path = write_table(root, "participants", rows, "corrupt.parquet")
+    pq.write_table(pq.read_table(path), path, compression="snappy")
+    data = bytearray(path.read_bytes())
+    start = len(data) // 3
+    data[start:start + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("writer", [_truncated, _empty, _corrupt_middle],
+                         ids=["truncated", "empty", "corrupt_middle"])
+def test_broken_parquet_is_a_rejection_not_a_crash(tmp_path, writer):
+    root = tiny_extract(tmp_path)
+    bad = writer(root)
+    report = validate(root)
+    verdict = next(f for f in report.files if f.path == bad.relative_to(root).as_posix())
+    assert verdict.status == "rejected"
+    assert [r.rule for r in verdict.rejections] == ["unreadable_parquet"]
+    assert report.accepted_rows("participants") == 14
+
+
+def test_older_duplicate_wins_whatever_the_file_name(tmp_path):
+    root = tiny_extract(tmp_path)
+    original = root / "participants" / "part-1.parquet"
+    extra = write_table(root, "participants", [P("I1")], name="a-older.parquet")
+    os.utime(extra, ns=(1, 1))  # older than the original: the original is now rejected
+    report = validate(root)
+    status = {f.path: f.status for f in report.files}
+    assert status["participants/a-older.parquet"] == "accepted"
+    assert status[original.relative_to(root).as_posix()] == "rejected"
+
+
+def test_ignored_files_and_missing_required_table(tmp_path):
+    root = tiny_extract(tmp_path)
+    (root / "participants" / "notes.txt").write_text("hello", encoding="utf-8")
+    (root / "outcomes" / "part-1.parquet").rename(root / "outcomes" / "part-1.parquet.bak")
+    report = validate(root)
+    status = {f.path: f.status for f in report.files}
+    assert status["participants/notes.txt"] == "ignored"
+    assert status["outcomes/part-1.parquet.bak"] == "ignored"
+    assert any("outcomes" in p for p in report.problems)
+    assert not report.ok
+
+
+def test_validation_never_modifies_files(tmp_path):
+    root = tiny_extract(tmp_path)
+    _bad("outcomes", [outcome("ghost")])(root)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
+    validate(root)
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
+    assert before == after
