@@ -1,0 +1,159 @@
+"""Every metric of contract section 4 on the tiny extract, against hand computations."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import date
+
+import polars as pl
+import pytest
+from fixtures import tiny_extract
+
+from ips_data import costs, effect, rollout
+from ips_data.database import load_dataset
+from ips_data.disclosure import DisclosurePolicy
+from ips_data.filters import Filters
+
+Z = 1.959964
+IPS_WEEKS = [10, 20, 30, 40, 0, 0]
+CMP_WEEKS = [5, 15, 0, 0, 0, 0]
+
+
+def wilson(k, n):
+    p = k / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
+    return centre - half, centre + half
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory):
+    dataset = load_dataset(tiny_extract(tmp_path_factory.mktemp("tiny")))
+    yield dataset
+    dataset.close()
+
+
+FIVE = DisclosurePolicy(threshold=5)
+THREE = DisclosurePolicy(threshold=3)
+
+
+def _row(frame: pl.DataFrame, **where) -> dict:
+    for key, value in where.items():
+        frame = frame.filter(pl.col(key) == value)
+    assert frame.height == 1, where
+    return frame.row(0, named=True)
+
+
+@pytest.mark.parametrize(("arm", "weeks", "k_end"), [("ips", IPS_WEEKS, 2),
+                                                     ("comparison", CMP_WEEKS, 1)])
+def test_arm_effect_at_18_months(ds, arm, weeks, k_end):
+    r = _row(effect.arm_effects(ds, Filters(), FIVE), horizon_months=18, arm=arm)
+    k_any = sum(w > 0 for w in weeks)
+    assert r["n"] == 6
+    assert r["job_or_education_any"] == pytest.approx(k_any / 6)
+    assert (r["job_or_education_any_low"], r["job_or_education_any_high"]) == pytest.approx(
+        wilson(k_any, 6))
+    assert r["job_or_education_at_end"] == pytest.approx(k_end / 6)
+    assert r["weeks_mean"] == pytest.approx(sum(weeks) / 6)
+
+
+def test_small_arms_are_suppressed_and_not_yet_observable_counted(ds):
+    five = effect.arm_effects(ds, Filters(), FIVE)
+    assert _row(five, horizon_months=30, arm="ips")["n"] is None  # 3 persons < 5
+    assert _row(five, horizon_months=30, arm="ips")["job_or_education_any"] is None
+    three = effect.arm_effects(ds, Filters(), THREE)
+    r = _row(three, horizon_months=30, arm="ips")
+    assert (r["n"], r["job_or_education_at_end"], r["weeks_mean"]) == (3, 1.0, 60.0)
+    # not yet observable: ips_like started 2026 → both horizons; 3 + 3 lack 30 months
+    assert _row(three, horizon_months=30, arm="comparison")["not_yet_observable"] == 3
+    assert _row(three, horizon_months=30, arm="ips")["not_yet_observable"] == 3
+    assert _row(three, horizon_months=18, arm="ips")["not_yet_observable"] is None  # 0 < 3
+
+
+def test_differences_newcombe_and_welch_by_hand(ds):
+    d = effect.differences(ds, Filters(), FIVE)
+    any_ = _row(d, horizon_months=18, measure="job_or_education_any")
+    l1, u1 = wilson(4, 6)
+    l2, u2 = wilson(2, 6)
+    p1, p2 = 4 / 6, 2 / 6
+    low = p1 - p2 - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = p1 - p2 + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    assert (any_["estimate"], any_["low"], any_["high"]) == pytest.approx((p1 - p2, low, high))
+    weeks = _row(d, horizon_months=18, measure="weeks_mean")
+    v1, v2 = statistics.variance(IPS_WEEKS), statistics.variance(CMP_WEEKS)
+    se = math.sqrt(v1 / 6 + v2 / 6)
+    df = (v1 / 6 + v2 / 6) ** 2 / ((v1 / 6) ** 2 / 5 + (v2 / 6) ** 2 / 5)
+    from scipy.stats import t
+
+    est = sum(IPS_WEEKS) / 6 - sum(CMP_WEEKS) / 6
+    q = t.ppf(0.975, df)
+    assert (weeks["estimate"], weeks["low"], weeks["high"]) == pytest.approx(
+        (est, est - q * se, est + q * se))
+    assert _row(d, horizon_months=30, measure="job_or_education_any")["estimate"] is None
+
+
+def test_costs_and_saving_by_hand(ds):
+    arms = costs.arm_costs(ds, Filters(), FIVE)
+    ips_totals = [100_000 + 10_000 * i + 20_000 for i in range(6)]
+    cmp_totals = [150_000 + 10_000 * i + 30_000 for i in range(6)]
+    assert _row(arms, horizon_months=18, arm="ips")["mean_total_dkk"] == pytest.approx(
+        statistics.mean(ips_totals))
+    s = _row(costs.savings(ds, Filters(), FIVE), horizon_months=18)
+    est = statistics.mean(cmp_totals) - statistics.mean(ips_totals)
+    var = statistics.variance(ips_totals)
+    se = math.sqrt(2 * var / 6)
+    from scipy.stats import t
+
+    q = t.ppf(0.975, 10)  # equal variances and n: Welch df = 2(n - 1)
+    assert (s["estimate"], s["low"], s["high"]) == pytest.approx((est, est - q * se,
+                                                                  est + q * se))
+    assert s["total_saving_estimate"] == pytest.approx(est * 6)
+    assert s["price_year"] == 2020
+
+
+def test_cost_by_category_counts_missing_category_as_zero(ds):
+    cats = costs.costs_by_category(ds, Filters(), FIVE)
+    inpatient = _row(cats, horizon_months=18, arm="ips", category="psychiatric_inpatient")
+    assert inpatient["mean_dkk"] == pytest.approx(statistics.mean(
+        [100_000 + 10_000 * i for i in range(6)]))
+    assert cats.filter((pl.col("arm") == "ips") & (pl.col("category") == "social_services")
+                       ).height == 0
+
+
+@pytest.mark.parametrize(("as_of", "status", "since", "fte", "score", "band"), [
+    (date(2021, 12, 31), "agreement", date(2021, 6, 1), None, None, None),
+    (date(2023, 6, 30), "implementing", date(2022, 1, 1), 2.0, 80, "fair"),
+    (date(2026, 9, 30), "operating", date(2024, 1, 1), 2.0, 105, "good"),
+])
+def test_rollout_status_as_of(ds, as_of, status, since, fte, score, band):
+    f = Filters(municipalities=(101,))
+    r = _row(rollout.municipality_status(ds, f, FIVE, as_of=as_of), code=101)
+    assert (r["status"], r["status_since"], r["consultants_fte"]) == (status, since, fte)
+    assert (r["fidelity_score"], r["fidelity_band"]) == (score, band)
+    if as_of > date(2022, 1, 10):
+        assert r["active_participants"] == 6  # I1..I6 started 2022-01-10, no end date
+        assert r["caseload_per_fte"] == pytest.approx(6 / 2.0)
+    assert r["job_or_education_any_18_ips"] == pytest.approx(4 / 6)
+
+
+def test_filters_select_participants_and_outcomes_follow(ds):
+    women = effect.arm_effects(ds, Filters(sexes=("F",)), THREE)
+    assert _row(women, horizon_months=18, arm="ips")["n"] == 3  # I2, I4, I6
+    nobody = effect.arm_effects(ds, Filters(start_year_from=2030), FIVE)
+    assert nobody.height == 0
+
+
+def test_secondary_suppression_in_municipality_list(ds):
+    frame = rollout.municipality_status(ds, Filters(), FIVE)
+    # 147 has 0 IPS persons at 18 months (primary); 101 is the only other cell
+    assert frame["n_ips_18"].to_list() == [None, None]
+    assert frame["suppressed"].to_list() == [True, True]
+
+
+def test_funnel_pooled_share_and_limits(ds):
+    fu = effect.funnel(ds, Filters(), FIVE)
+    assert fu.pooled_share == pytest.approx(4 / 6)
+    assert fu.n_total == 6
+    assert _row(fu.points, municipality_code=101)["share"] == pytest.approx(4 / 6)
+    assert (fu.curve["lower_95"] <= fu.curve["upper_95"]).all()
