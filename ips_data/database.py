@@ -78,6 +78,12 @@ def queries() -> dict[str, str]:
     return _read_sql_dir("queries")
 
 
+@cache
+def data_tests() -> dict[str, str]:
+    """Model invariants (sql/tests): each query returns the rows that violate it."""
+    return _read_sql_dir("tests")
+
+
 def query_params(name: str) -> tuple[str, ...]:
     """Named parameters ($name) a query needs."""
     return tuple(dict.fromkeys(_PARAM.findall(_strip_comments(queries()[name]))))
@@ -142,6 +148,15 @@ class Dataset:
             return cursor.sql("select count(*) from " + ident(model, models())).fetchall()[0][0]
         finally:
             cursor.close()
+
+    def failing_data_tests(self) -> dict[str, int]:
+        """Run every sql/tests invariant; returns {test: violating rows} for failures."""
+        cursor = self.con.cursor()
+        try:
+            counts = {name: len(cursor.sql(sql).fetchall()) for name, sql in data_tests().items()}
+        finally:
+            cursor.close()
+        return {name: n for name, n in counts.items() if n}
 
     def close(self) -> None:
         self.con.close()

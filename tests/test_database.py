@@ -1,0 +1,80 @@
+"""The SQL models: load order, invariants (sql/tests), query whitelist and parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures import tiny_extract
+
+from ips_data.database import data_tests, load_dataset, models, queries, query_params
+from ips_data.sample import generate_sample
+from ips_data.sqlsafe import UnsafeIdentifier
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sample")
+    generate_sample(root, persons=1500, seed=5)
+    ds = load_dataset(root)
+    yield ds
+    ds.close()
+
+
+def test_models_load_staging_first_then_dependencies():
+    order = list(models())
+    assert order[:5] == ["stg_costs", "stg_fidelity", "stg_outcomes", "stg_participants",
+                         "stg_rollout"]
+    assert order.index("dim_municipalities") < order.index("dim_participants")
+    assert order.index("dim_participants") < order.index("fct_outcomes")
+
+
+def test_only_staging_reads_parquet():
+    for path in (ROOT / "sql").rglob("*.sql"):
+        reads = "read_parquet" in path.read_text(encoding="utf-8")
+        assert reads == (path.parent.name == "staging"), path
+
+
+@pytest.mark.parametrize("name", sorted(data_tests()))
+def test_invariant_holds_on_generated_extract(sample, name):
+    assert name not in sample.failing_data_tests()
+
+
+def test_invariants_can_fail(tmp_path):
+    ds = load_dataset(tiny_extract(tmp_path))
+    try:
+        assert ds.failing_data_tests() == {}
+        ds.con.sql("insert into dim_participants select * from dim_participants limit 1")
+        assert "dim_participants_person_id_unique_not_null" in ds.failing_data_tests()
+    finally:
+        ds.close()
+
+
+def test_unknown_query_and_missing_parameter_are_refused(sample):
+    with pytest.raises(KeyError):
+        sample.query("drop_everything", {})
+    with pytest.raises(KeyError, match="needs parameters"):
+        sample.query("effect_by_arm", {})
+    with pytest.raises(UnsafeIdentifier):
+        sample.table("stg_participants; drop table x")
+
+
+@pytest.mark.parametrize("name", sorted(queries()))
+def test_every_query_uses_only_named_parameters(name):
+    params = query_params(name)
+    text = queries()[name]
+    assert "{" not in text and "%s" not in text
+    assert all(p.islower() for p in params)
+
+
+def test_hostile_filter_values_stay_values(sample):
+    from ips_data.effect import arm_effects
+    from ips_data.disclosure import DisclosurePolicy
+    from ips_data.filters import Filters
+
+    hostile = Filters.model_construct(age_bands=("18-24'); drop table dim_participants; --",))
+    frame = arm_effects(sample, hostile, DisclosurePolicy())
+    assert frame.height == 0
+    assert sample.rows("dim_participants") == 1500
