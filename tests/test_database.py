@@ -70,8 +70,8 @@ def test_every_query_uses_only_named_parameters(name):
 
 
 def test_hostile_filter_values_stay_values(sample):
-    from ips_data.effect import arm_effects
     from ips_data.disclosure import DisclosurePolicy
+    from ips_data.effect import arm_effects
     from ips_data.filters import Filters
 
     hostile = Filters.model_construct(age_bands=("18-24'); drop table dim_participants; --",))
