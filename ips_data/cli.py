@@ -96,6 +96,31 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from ips_data.bench import run_bench
+    from ips_data.sample import generate_sample
+
+    data_dir = args.data_dir
+    if data_dir is None:
+        data_dir = Path("bench_data") / "national"
+        if not (data_dir / "manifest.json").exists():
+            print(f"generating the national extract in {data_dir} (once)")
+            generate_sample(data_dir, scale="national")
+    result = run_bench(data_dir, repeats=args.repeats)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"extract {data_dir}: {result['rows']}")
+    for key in ("validate_cold", "load", "start_to_first_overview", "pages_cached"):
+        print(f"{key:<26} {result[key]}")
+    for page, figures in result["pages_uncached"].items():
+        print(f"page {page:<21} {figures}")
+    for name, figures in result["effect_summary"].items():
+        print(f"effect summary {name:<11} {figures}")
+    print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ips-data", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -122,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20260930)
     p.add_argument("--scale", choices=("region", "national"), default="region")
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("bench", help="speed figures (default: a generated national extract)")
+    p.add_argument("--data-dir", type=Path, default=None)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("docs", help="regenerate docs/contract.md and its JSON schema")
     p.set_defaults(func=cmd_docs)

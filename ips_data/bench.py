@@ -1,0 +1,181 @@
+"""`ips-data bench`: speed figures on a (national) extract, printed, never asserted.
+
+Measures, on the same data and the same filter changes:
+- cold validation of the extract;
+- load = validation + materialising the models, and load + the first overview summary
+  (a proxy for app start to first rendered overview, without the browser);
+- every page's complete set of engine calls after a filter change, uncached, and a
+  cached repeat (a dict keyed like Streamlit's cache: fingerprint + filters);
+- peak resident memory of this process;
+- the alternatives: pandas reading the Parquet files and computing the effect summary,
+  and the bare DuckDB SQL for the same aggregates straight over the files.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ips_data import costs, effect, rollout
+from ips_data.database import Dataset, load_dataset
+from ips_data.disclosure import DisclosurePolicy
+from ips_data.filters import Filters
+from ips_data.summary import build_summary
+from ips_data.validation import validate
+
+POLICY = DisclosurePolicy()
+FILTER_CHANGES = (
+    Filters(),
+    Filters(region=1084),
+    Filters(region=1082, start_year_from=2018),
+    Filters(municipalities=(101, 147, 751)),
+    Filters(age_bands=("18-24", "25-29"), start_year_from=2020, start_year_to=2024),
+    Filters(region=1083, age_bands=("30-39",)),
+)
+
+
+def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
+    """Each page's complete set of engine calls for one filter state."""
+    return {
+        "overview": lambda: build_summary(ds, f, POLICY),
+        "effect": lambda: (
+            effect.arm_effects(ds, f, POLICY), effect.differences(ds, f, POLICY),
+            [effect.effect_by_group(ds, f, POLICY, horizon=18, dimension=d)
+             for d in ("start_year", "age_band", "sex", "benefit_at_start", "treatment_unit")],
+            effect.funnel(ds, f, POLICY),
+        ),
+        "costs": lambda: (
+            costs.arm_costs(ds, f, POLICY), costs.savings(ds, f, POLICY),
+            costs.costs_by_category(ds, f, POLICY),
+            costs.savings_by_municipality(ds, f, POLICY, horizon=18),
+        ),
+        "rollout": lambda: (
+            rollout.municipality_status(ds, f, POLICY), rollout.timeline(ds, f),
+            rollout.fidelity_reviews(ds, f),
+        ),
+    }
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def _stats(ms: list[float]) -> dict[str, float]:
+    return {"median_ms": round(statistics.median(ms), 2), "min_ms": round(min(ms), 2),
+            "max_ms": round(max(ms), 2), "runs": len(ms)}
+
+
+def _pandas_effect(root: Path, f: Filters) -> object:
+    import pandas as pd
+
+    from ips_data.municipalities import MUNICIPALITIES
+
+    people = pd.concat(pd.read_parquet(p) for p in sorted((root / "participants").glob(
+        "*.parquet")))
+    outcomes = pd.concat(pd.read_parquet(p) for p in sorted((root / "outcomes").glob(
+        "*.parquet")))
+    people["region_code"] = people["municipality_code"].map(
+        {c: m.region_code for c, m in MUNICIPALITIES.items()})
+    people["start_year"] = pd.to_datetime(people["start_date"]).dt.year
+    keep = pd.Series(True, index=people.index)
+    if f.region is not None:
+        keep &= people["region_code"] == f.region
+    if f.municipalities:
+        keep &= people["municipality_code"].isin(f.municipalities)
+    if f.start_year_from is not None:
+        keep &= people["start_year"] >= f.start_year_from
+    if f.start_year_to is not None:
+        keep &= people["start_year"] <= f.start_year_to
+    if f.age_bands:
+        keep &= people["age_band"].isin(f.age_bands)
+    joined = outcomes.merge(people.loc[keep, ["person_id", "arm"]], on="person_id")
+    return joined.groupby(["horizon_months", "arm"]).agg(
+        n=("person_id", "size"), any_=("job_or_education_any", "mean"),
+        end=("job_or_education_at_end", "mean"), weeks=("weeks_job_or_education", "mean"),
+        weeks_var=("weeks_job_or_education", "var"))
+
+
+_BARE_SQL = """
+with p as (
+    select person_id, arm, municipality_code, year(cast(start_date as date)) as start_year,
+        age_band
+    from read_parquet($participants)
+)
+select o.horizon_months, p.arm, count(*) as n, avg(o.job_or_education_any::int) as any_,
+    avg(o.job_or_education_at_end::int) as end_, avg(o.weeks_job_or_education) as weeks,
+    var_samp(o.weeks_job_or_education) as weeks_var
+from read_parquet($outcomes) o join p using (person_id)
+where ($municipalities is null or list_contains($municipalities, p.municipality_code))
+    and ($year_from is null or p.start_year >= $year_from)
+    and ($year_to is null or p.start_year <= $year_to)
+    and ($ages is null or list_contains($ages, p.age_band))
+group by all
+"""
+
+
+def run_bench(data_dir: Path, repeats: int = 3) -> dict:
+    """All figures for one extract."""
+    out: dict = {"data_dir": str(data_dir)}
+    out["validate_cold"] = _stats([_timed(lambda: validate(data_dir))])
+    loads, firsts = [], []
+    ds = None
+    for _ in range(max(1, repeats - 1)):
+        if ds is not None:
+            ds.close()
+        start = time.perf_counter()
+        ds = load_dataset(data_dir)
+        loads.append((time.perf_counter() - start) * 1000)
+        build_summary(ds, Filters(), POLICY)
+        firsts.append((time.perf_counter() - start) * 1000)
+    assert ds is not None
+    out["load"] = _stats(loads)
+    out["start_to_first_overview"] = _stats(firsts)
+    out["rows"] = {t: ds.report.accepted_rows(t) for t in ("participants", "outcomes", "costs")}
+    pages: dict[str, list[float]] = {}
+    cache: dict[tuple, object] = {}
+    cached: list[float] = []
+    for _ in range(repeats):
+        for f in FILTER_CHANGES:
+            for page, fn in page_calls(ds, f).items():
+                pages.setdefault(page, []).append(_timed(fn))
+                key = (ds.fingerprint, page, f.model_dump_json())
+                cache[key] = fn() if key not in cache else cache[key]
+                cached.append(_timed(lambda key=key: cache[key]))
+    out["pages_uncached"] = {page: _stats(ms) for page, ms in pages.items()}
+    out["pages_cached"] = _stats(cached)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    engine, pandas_ms, bare = [], [], []
+    files = {t: [str(data_dir / p) for p in ds.report.accepted(t)]
+             for t in ("participants", "outcomes")}
+    for f in FILTER_CHANGES:
+        if f.region is not None:
+            continue  # the bare SQL and pandas baselines implement the other filters
+        engine.append(_timed(lambda f=f: ds.query("effect_by_arm", f.params())))
+        pandas_ms.append(_timed(lambda f=f: _pandas_effect(data_dir, f)))
+        cur = ds.con.cursor()
+        params = {"participants": files["participants"], "outcomes": files["outcomes"],
+                  "municipalities": list(f.municipalities) or None,
+                  "year_from": f.start_year_from, "year_to": f.start_year_to,
+                  "ages": list(f.age_bands) or None}
+        bare.append(_timed(lambda cur=cur, params=params: cur.sql(_BARE_SQL,
+                                                                  params=params).fetchall()))
+        cur.close()
+    out["effect_summary"] = {"engine": _stats(engine), "pandas": _stats(pandas_ms),
+                             "bare_duckdb_over_parquet": _stats(bare)}
+    med = statistics.median
+    out["ratios"] = {
+        "pandas_over_engine": round(med(pandas_ms) / med(engine), 2),
+        "engine_over_bare_duckdb": round(med(engine) / med(bare), 2),
+    }
+    ds.close()
+    return out
+
+
+def print_bench(result: dict) -> None:
+    print(json.dumps(result, indent=2))
