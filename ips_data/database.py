@@ -69,7 +69,18 @@ def models() -> dict[str, str]:
 
 @cache
 def macros() -> dict[str, str]:
-    return _read_sql_dir("macros")
+    """Macros, each after the macros its body calls."""
+    pending = _read_sql_dir("macros")
+    ordered: dict[str, str] = {}
+    while pending:
+        ready = [name for name, sql in pending.items()
+                 if not any(other in _strip_comments(sql) for other in pending
+                            if other != name)]
+        if not ready:
+            raise ValueError(f"circular macro references among {sorted(pending)}")
+        for name in ready:
+            ordered[name] = pending.pop(name)
+    return ordered
 
 
 @cache
@@ -215,7 +226,8 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2) -> Da
         report = validate(data_dir, as_of=as_of)
         try:
             con = build_database(report, threads=threads)
-        except duckdb.Error as exc:  # a file changed between validation and load
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            # an accepted file changed or vanished between validation and load
             last_error = exc
             continue
         if _unchanged(report, discover(data_dir)):

@@ -1,8 +1,8 @@
 -- costs_by_group: costs_by_arm at one horizon broken down by one participant
 -- attribute, chosen by the bound parameter $dimension.
 with selected as (
-    select * from selected_participants(
-        $municipalities, $region, $start_year_from, $start_year_to,
+    select * from grouped_participants(
+        $dimension, $municipalities, $region, $start_year_from, $start_year_to,
         $age_bands, $sexes, $benefits, $treatment_units, $arms
     )
 ),
@@ -13,15 +13,7 @@ totals as (
 
 joined as (
     select
-        case $dimension
-            when 'age_band' then selected.age_band
-            when 'sex' then selected.sex
-            when 'benefit_at_start' then selected.benefit_at_start
-            when 'treatment_unit' then selected.treatment_unit
-            when 'start_year' then cast(selected.start_year as varchar)
-            when 'municipality_code' then cast(selected.municipality_code as varchar)
-            when 'region_code' then cast(selected.region_code as varchar)
-        end as group_value,
+        selected.group_value,
         selected.arm,
         totals.total_dkk,
         totals.price_year
