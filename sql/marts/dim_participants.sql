@@ -1,4 +1,5 @@
--- dim_participants: one row per person with the attributes every filter uses.
+-- dim_participants: one row per person with every attribute the filters use, and
+-- whether an outcome row exists at each horizon (else: not yet observable there).
 with participants as (
     select * from stg_participants
 ),
@@ -7,13 +8,25 @@ municipalities as (
     select * from dim_municipalities
 ),
 
+outcome_horizons as (
+    select
+        person_id,
+        bool_or(horizon_months = 18) as has_outcome_18,
+        bool_or(horizon_months = 30) as has_outcome_30
+    from stg_outcomes
+    group by person_id
+),
+
 final as (
     select
         participants.*,
         municipalities.region_code,
-        cast(year(participants.start_date) as integer) as start_year
+        cast(year(participants.start_date) as integer) as start_year,
+        coalesce(outcome_horizons.has_outcome_18, false) as has_outcome_18,
+        coalesce(outcome_horizons.has_outcome_30, false) as has_outcome_30
     from participants
     left join municipalities using (municipality_code)
+    left join outcome_horizons using (person_id)
 )
 
 select * from final

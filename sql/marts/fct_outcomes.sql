@@ -1,16 +1,19 @@
--- fct_outcomes: one row per person and matured horizon, with the person's arm.
+-- fct_outcomes: one row per person and matured horizon, denormalised with the person's
+-- filter attributes so that every effect query is one scan without a join.
 with outcomes as (
     select * from stg_outcomes
 ),
 
 participants as (
-    select person_id, arm from dim_participants
+    select
+        person_id, arm, municipality_code, region_code, start_year, age_band, sex,
+        benefit_at_start, treatment_unit
+    from dim_participants
 ),
 
 final as (
     select
-        outcomes.person_id,
-        participants.arm,
+        participants.*,
         outcomes.horizon_months,
         outcomes.job_or_education_any,
         outcomes.job_or_education_at_end,

@@ -1,43 +1,35 @@
 -- costs_by_category: per horizon, arm and category, the mean amount per person of the
--- cost population (a missing category counts 0 DKK, so sum / population).
-with selected as (
-    select * from selected_participants(
-        $municipalities, $region, $start_year_from, $start_year_to,
+-- cost population (a missing category counts 0 DKK).
+with totals as (
+    select * from selected(
+        'fct_cost_totals', $municipalities, $region, $start_year_from, $start_year_to,
         $age_bands, $sexes, $benefits, $treatment_units, $arms
     )
 ),
 
-totals as (
-    select * from fct_cost_totals
-),
-
-costs as (
-    select * from fct_costs
-),
-
-population as (
-    select totals.horizon_months, selected.arm, count(*) as n
-    from selected
-    inner join totals using (person_id)
-    group by totals.horizon_months, selected.arm
-),
-
-sums as (
-    select costs.horizon_months, selected.arm, costs.category, sum(costs.amount_dkk) as amount
-    from selected
-    inner join costs using (person_id)
-    group by costs.horizon_months, selected.arm, costs.category
+means as (
+    select
+        horizon_months,
+        arm,
+        count(*) as n,
+        avg(psychiatric_inpatient) as psychiatric_inpatient,
+        avg(psychiatric_outpatient) as psychiatric_outpatient,
+        avg(psychiatric_emergency) as psychiatric_emergency,
+        avg(primary_care) as primary_care,
+        avg(employment_services) as employment_services,
+        avg(social_services) as social_services,
+        avg(ips_service) as ips_service
+    from totals
+    group by horizon_months, arm
 ),
 
 final as (
-    select
-        sums.horizon_months,
-        sums.arm,
-        sums.category,
-        population.n,
-        sums.amount / population.n as mean_dkk
-    from sums
-    inner join population using (horizon_months, arm)
+    select horizon_months, arm, category, n, mean_dkk
+    from means
+    unpivot (mean_dkk for category in (
+        psychiatric_inpatient, psychiatric_outpatient, psychiatric_emergency,
+        primary_care, employment_services, social_services, ips_service
+    ))
 )
 
 select * from final order by horizon_months, arm, category

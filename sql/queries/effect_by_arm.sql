@@ -1,20 +1,10 @@
 -- effect_by_arm: per horizon and arm, the persons with an outcome row (n), how many
 -- were in job or education at any time / at the end, and weeks in job or education.
-with selected as (
-    select * from selected_participants(
-        $municipalities, $region, $start_year_from, $start_year_to,
+with outcomes as (
+    select * from selected(
+        'fct_outcomes', $municipalities, $region, $start_year_from, $start_year_to,
         $age_bands, $sexes, $benefits, $treatment_units, $arms
     )
-),
-
-outcomes as (
-    select * from fct_outcomes
-),
-
-joined as (
-    select selected.arm, outcomes.* exclude (arm)
-    from selected
-    inner join outcomes using (person_id)
 ),
 
 final as (
@@ -26,7 +16,7 @@ final as (
         cast(count_if(job_or_education_at_end) as bigint) as k_end,
         avg(weeks_job_or_education) as weeks_mean,
         var_samp(weeks_job_or_education) as weeks_var
-    from joined
+    from outcomes
     group by horizon_months, arm
 )
 

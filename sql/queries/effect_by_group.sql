@@ -1,25 +1,10 @@
 -- effect_by_group: the effect_by_arm figures at one horizon broken down by one
 -- participant attribute, chosen by the bound parameter $dimension.
-with selected as (
-    select * from grouped_participants(
-        $dimension, $municipalities, $region, $start_year_from, $start_year_to,
+with outcomes as (
+    select * from grouped(
+        'fct_outcomes', $dimension, $municipalities, $region, $start_year_from, $start_year_to,
         $age_bands, $sexes, $benefits, $treatment_units, $arms
     )
-),
-
-outcomes as (
-    select * from fct_outcomes where horizon_months = $horizon
-),
-
-joined as (
-    select
-        selected.group_value,
-        selected.arm,
-        outcomes.job_or_education_any,
-        outcomes.job_or_education_at_end,
-        outcomes.weeks_job_or_education
-    from selected
-    inner join outcomes using (person_id)
 ),
 
 final as (
@@ -31,7 +16,8 @@ final as (
         cast(count_if(job_or_education_at_end) as bigint) as k_end,
         avg(weeks_job_or_education) as weeks_mean,
         var_samp(weeks_job_or_education) as weeks_var
-    from joined
+    from outcomes
+    where horizon_months = $horizon
     group by group_value, arm
 )
 

@@ -2,8 +2,15 @@
 -- row in any table: rollout status as of $as_of, FTE, active participants, latest
 -- fidelity review and the IPS arm's 18-month outcome within the selection.
 with selected as (
-    select * from selected_participants(
-        $municipalities, $region, $start_year_from, $start_year_to,
+    select * from selected(
+        'dim_participants', $municipalities, $region, $start_year_from, $start_year_to,
+        $age_bands, $sexes, $benefits, $treatment_units, $arms
+    )
+),
+
+selected_outcomes as (
+    select * from selected(
+        'fct_outcomes', $municipalities, $region, $start_year_from, $start_year_to,
         $age_bands, $sexes, $benefits, $treatment_units, $arms
     )
 ),
@@ -82,13 +89,12 @@ active as (
 
 ips_18 as (
     select
-        selected.municipality_code,
+        municipality_code,
         count(*) as n_ips_18,
-        cast(count_if(outcomes.job_or_education_any) as bigint) as k_any_18_ips
-    from selected
-    inner join fct_outcomes as outcomes using (person_id)
-    where selected.arm = 'ips' and outcomes.horizon_months = 18
-    group by selected.municipality_code
+        cast(count_if(job_or_education_any) as bigint) as k_any_18_ips
+    from selected_outcomes
+    where arm = 'ips' and horizon_months = 18
+    group by municipality_code
 ),
 
 final as (

@@ -1,31 +1,25 @@
 -- not_yet_observable: per horizon and arm, persons in the selection without an
 -- outcome row at that horizon (left out of its denominators, never failures).
-with selected as (
-    select * from selected_participants(
-        $municipalities, $region, $start_year_from, $start_year_to,
+with persons as (
+    select * from selected(
+        'dim_participants', $municipalities, $region, $start_year_from, $start_year_to,
         $age_bands, $sexes, $benefits, $treatment_units, $arms
     )
 ),
 
-horizons as (
-    select unnest([18, 30]) as horizon_months
-),
-
-outcomes as (
-    select person_id, horizon_months from fct_outcomes
+counted as (
+    select
+        arm,
+        cast(count_if(not has_outcome_18) as bigint) as "18",
+        cast(count_if(not has_outcome_30) as bigint) as "30"
+    from persons
+    group by arm
 ),
 
 final as (
-    select horizons.horizon_months, selected.arm, count(*) as n
-    from selected
-    cross join horizons
-    where not exists (
-        select 1
-        from outcomes
-        where outcomes.person_id = selected.person_id
-            and outcomes.horizon_months = horizons.horizon_months
-    )
-    group by horizons.horizon_months, selected.arm
+    select cast(horizon as integer) as horizon_months, arm, n
+    from counted
+    unpivot (n for horizon in ("18", "30"))
 )
 
 select * from final order by horizon_months, arm

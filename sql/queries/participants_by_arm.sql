@@ -1,14 +1,14 @@
 -- participants_by_arm: persons in the selection per arm.
-with selected as (
-    select * from selected_participants(
-        $municipalities, $region, $start_year_from, $start_year_to,
+with persons as (
+    select * from selected(
+        'dim_participants', $municipalities, $region, $start_year_from, $start_year_to,
         $age_bands, $sexes, $benefits, $treatment_units, $arms
     )
 ),
 
 final as (
     select arm, count(*) as n
-    from selected
+    from persons
     group by arm
 )
 
