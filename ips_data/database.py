@@ -21,6 +21,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ips_data import store
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
 from ips_data.discovery import Discovery, discover
 from ips_data.municipalities import MUNICIPALITIES
@@ -219,10 +220,20 @@ def _unchanged(report: ValidationReport, now: Discovery) -> bool:
     return before <= after
 
 
-def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2) -> Dataset:
-    """Validate and load an extract; retried while accepted files change under it."""
+def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
+                 cache_dir: Path | None = None) -> Dataset:
+    """Validate and load an extract; retried while accepted files change under it.
+
+    With a cache directory (argument or $IPS_CACHE_DIR) an unchanged extract opens its
+    stored read-only database instead of being validated and built again.
+    """
+    cache_dir = cache_dir or store.default_cache_dir()
     last_error: Exception | None = None
     for _ in range(MAX_LOAD_ATTEMPTS):
+        key = store.cache_key(discover(data_dir), as_of) if cache_dir else None
+        cached = store.open_cached(cache_dir, key, threads=threads) if key else None
+        if cached is not None:
+            return Dataset(report=cached[0], con=cached[1])
         report = validate(data_dir, as_of=as_of)
         try:
             con = build_database(report, threads=threads)
@@ -230,7 +241,10 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2) -> Da
             # an accepted file changed or vanished between validation and load
             last_error = exc
             continue
-        if _unchanged(report, discover(data_dir)):
+        now = discover(data_dir)
+        if _unchanged(report, now):
+            if cache_dir and store.cache_key(now, as_of) == key:
+                store.save(cache_dir, key, report, con)
             return Dataset(report=report, con=con)
         con.close()
     raise RuntimeError(

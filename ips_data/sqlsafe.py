@@ -39,4 +39,5 @@ def connect(*, threads: int = 2, memory_limit: str = "4GB", database: str = ":me
         database,
         config={"threads": threads, "memory_limit": memory_limit},
     )
+    con.sql("set enable_progress_bar = false")
     return con

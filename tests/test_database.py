@@ -78,3 +78,32 @@ def test_hostile_filter_values_stay_values(sample):
     frame = arm_effects(sample, hostile, DisclosurePolicy())
     assert frame.height == 0
     assert sample.rows("dim_participants") == 1500
+
+
+def test_persisted_cache_reopens_unchanged_extract_and_rebuilds_on_change(tmp_path):
+    from fixtures import participant, write_table
+
+    from ips_data.disclosure import DisclosurePolicy
+    from ips_data.effect import arm_effects
+    from ips_data.filters import Filters
+
+    root, cache = tiny_extract(tmp_path / "x"), tmp_path / "cache"
+    first = load_dataset(root, cache_dir=cache)
+    expected = arm_effects(first, Filters(), DisclosurePolicy(threshold=3))
+    first.close()
+    assert len(list(cache.glob("*.duckdb"))) == 1
+    again = load_dataset(root, cache_dir=cache)
+    try:
+        assert arm_effects(again, Filters(), DisclosurePolicy(threshold=3)).equals(expected)
+        assert again.report.ok
+        with pytest.raises(Exception, match="read-only"):
+            again.con.sql("create table x as select 1")
+    finally:
+        again.close()
+    write_table(root, "participants", [participant("NEW1")], name="more.parquet")
+    changed = load_dataset(root, cache_dir=cache)
+    try:
+        assert changed.rows("dim_participants") == 15
+    finally:
+        changed.close()
+    assert len(list(cache.glob("*.duckdb"))) == 2
