@@ -121,6 +121,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from ips_data.watch import watch
+
+    try:
+        watch(resolve_data_dir(args.data_dir), interval=args.interval, as_of=args.as_of,
+              iterations=args.iterations, out=lambda line: print(line, flush=True))
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ips-data", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -153,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("watch", help="poll the data folder and log every reload")
+    _common(p)
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between polls")
+    p.add_argument("--iterations", type=int, default=None, help="stop after N polls")
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("docs", help="regenerate docs/contract.md and its JSON schema")
     p.set_defaults(func=cmd_docs)
