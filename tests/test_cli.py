@@ -107,7 +107,8 @@ def test_docs_mention_every_column_and_setting():
     for spec in TABLES.values():
         for col in spec.columns:
             assert f"| {col.name} |" in text
-    for setting in ("IPS_DATA_DIR", "IPS_SUPPRESSION_THRESHOLD", "--as-of", "--data-dir",
+    for setting in ("IPS_DATA_DIR", "IPS_SUPPRESSION_THRESHOLD", "IPS_CACHE_DIR", "--as-of",
+                    "--data-dir", "--interval", "--repeats",
                     "make run", "make test"):
         assert setting in readme, f"README does not document {setting}"
 
