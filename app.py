@@ -1,0 +1,30 @@
+"""IPS dashboard: page config, navigation and the shared sidebar.
+
+Run with `streamlit run app.py`; the extract comes from $IPS_DATA_DIR (default
+sample_data/). The pages live in pages/, each file named like its URL path (see
+`ui.state.selection` for why); helpers in ui/.
+"""
+
+import streamlit as st
+
+from ui import state
+from ui.i18n import t
+
+st.set_page_config(page_title="IPS", page_icon=":material/work:", layout="wide")
+
+lang = state.language_toggle()
+pages = [
+    st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:",
+            default=True),
+    st.Page("pages/beskaeftigelse.py", title=t("nav_effect", lang), icon=":material/trending_up:",
+            url_path="beskaeftigelse"),
+    st.Page("pages/oekonomi.py", title=t("nav_costs", lang), icon=":material/payments:",
+            url_path="oekonomi"),
+    st.Page("pages/udrulning.py", title=t("nav_rollout", lang), icon=":material/map:",
+            url_path="udrulning"),
+    st.Page("pages/data.py", title=t("nav_data", lang), icon=":material/database:",
+            url_path="data"),
+]
+page = st.navigation(pages)
+state.sidebar(lang)
+page.run()

@@ -1,0 +1,97 @@
+"""Økonomi: cost per person by category, saving per person with its interval, the
+selection's total saving (an estimate) and savings by municipality; price year on all."""
+
+import streamlit as st
+
+from ips_data.formatting import fmt_dkk, fmt_int, fmt_interval, fmt_number
+from ui import charts, state
+from ui.cards import card
+from ui.i18n import label, t
+from ui.tables import Col, show
+
+sel = state.selection()
+lang, hidden = sel.lang, sel.label
+st.title(t("costs_title", lang))
+st.caption(t("costs_intro", lang) + " " +
+           t("suppressed_note", lang, k=sel.policy.threshold, label=hidden))
+if not state.has_rows(sel, "costs"):
+    st.info(t("costs_missing", lang))
+    st.page_link("pages/data.py", label=t("ov_health_link", lang), icon=":material/fact_check:")
+    st.stop()
+if not state.any_participants(sel):
+    st.info(t("no_selection", lang))
+    st.stop()
+
+horizon = int(state.choice(t("horizon", lang), ("18", "30"), lambda h: label("horizon", h, lang),
+                           key="horisont", kind="horizon"))
+totals = state.arm_order(state.at_horizon(state.call(sel, "arm_costs"), horizon))
+if totals.is_empty():
+    st.info(t("costs_none_selected", lang, h=horizon))
+    st.stop()
+saving = state.at_horizon(state.call(sel, "savings"), horizon).to_dicts()
+saving = saving[0] if saving else {}
+price_year = totals["price_year"].drop_nulls().min()
+py = t("price_year", lang, y=price_year)
+
+
+def dkk(value: float | None) -> str:
+    return hidden if value is None else fmt_dkk(value, lang)
+
+
+# Headline: saving per person, the selection's total saving (an estimate), cost per arm
+st.subheader(t("saving_head", lang))
+cols = st.columns([1.4, 1.4, 1])
+estimate = saving.get("estimate")
+card(cols[0], t("saving", lang, h=horizon, py=py), dkk(estimate),
+     fmt_interval(saving.get("low"), saving.get("high"), lambda v: fmt_int(v, lang))
+     if estimate is not None else "", t("ci95_short", lang))
+total = saving.get("total_saving_estimate")
+card(cols[1], t("total_saving", lang, py=py),
+     hidden if total is None else t("million_dkk", lang, x=fmt_number(total / 1e6, 1, lang)),
+     help=t("total_saving_help", lang,
+            n=fmt_int(saving.get("ips_participants"), lang) if total is not None else hidden))
+st.caption(t("saving_caption", lang))
+
+st.subheader(t("cost_head", lang, h=horizon))
+by_arm = {r["arm"]: r for r in totals.to_dicts()}
+for col, arm in zip(st.columns(3), ("ips", "ips_like", "comparison"), strict=True):
+    if arm in by_arm:
+        row = by_arm[arm]
+        card(col, f"{label('arm', arm, lang)} ({py})", dkk(row["mean_total_dkk"]),
+             f"n = {hidden if row['n'] is None else fmt_int(row['n'], lang)}")
+
+# By category and in total
+left, right = st.columns([3, 2], gap="large")
+categories = state.arm_order(state.at_horizon(state.call(sel, "costs_by_category"),
+                                              horizon))
+with left:
+    charts.show(charts.cost_categories(categories, horizon, price_year, lang, hidden),
+                alt=t("fig_categories", lang))
+with right:
+    charts.show(charts.cost_totals(totals, horizon, price_year, lang, hidden),
+                alt=t("fig_totals", lang))
+show(categories, [Col("category", t("category", lang), "code", code_kind="category"),
+                  Col("arm", t("group", lang), "code", code_kind="arm"),
+                  Col("n", "n", "int"), Col("mean_dkk", t("dkk_axis", lang) + f" ({py})", "dkk")],
+     sel, name=f"udgifter_kategori_{horizon}m", title=f"{t('fig_categories', lang)} ({py})")
+show(totals, [Col("arm", t("group", lang), "code", code_kind="arm"), Col("n", "n", "int"),
+              Col("mean_total_dkk", t("dkk_axis", lang) + f" ({py})", "dkk", ci=True)],
+     sel, name=f"udgifter_samlet_{horizon}m", title=f"{t('fig_totals', lang)} ({py})")
+
+# By municipality, where both groups are large enough
+st.subheader(t("muni_head", lang))
+by_municipality = state.call(sel, "savings_by_municipality", horizon=horizon)
+if by_municipality["estimate"].drop_nulls().is_empty():
+    st.info(t("muni_saving_none", lang))
+else:
+    charts.show(charts.municipality_savings(by_municipality, horizon, price_year, lang),
+                alt=t("fig_muni_saving", lang))
+show(by_municipality, [
+    Col("municipality_code", t("municipalities", lang), "municipality"),
+    Col("n_ips", "n IPS", "int"), Col("n_comparison", "n " + label("arm", "comparison", lang),
+                                      "int"),
+    Col("mean_ips", f"IPS ({py})", "dkk"),
+    Col("mean_comparison", f"{label('arm', 'comparison', lang)} ({py})", "dkk"),
+    Col("estimate", t("saving", lang, h=horizon, py=py), "dkk", ci=("low", "high")),
+], sel, name=f"besparelse_kommune_{horizon}m", title=f"{t('fig_muni_saving', lang)} ({py})",
+   sort=("estimate", "n_ips", "municipality_code"))

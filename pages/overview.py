@@ -1,0 +1,81 @@
+"""Overblik: headline cards from the summary document (the same numbers as
+`ips-data summary --json`), data health and the published Projekt Inklusion figures."""
+
+import streamlit as st
+
+from ips_data.formatting import fmt_date, fmt_int
+from ui import state
+from ui.cards import card, difference_text, reference_panel, saving_text, share_text
+from ui.i18n import label, t
+
+sel = state.selection()
+lang, hidden = sel.lang, sel.label
+ci = t("ci95_short", lang)
+st.title(t("overview_title", lang))
+st.caption(t("overview_intro", lang))
+
+# Extract date and data health
+report = sel.ds.report
+head = st.columns([1, 3], vertical_alignment="center")
+head[0].markdown(t("ov_extract", lang, date=fmt_date(report.extract_date, lang)))
+with head[1]:
+    if report.ok:
+        st.badge(t("ov_health_ok", lang), icon=":material/check_circle:", color="green")
+    else:
+        rejected = len(report.rejected())
+        st.badge(t("ov_health_bad", lang, n=rejected) if rejected
+                 else t("ov_health_problems", lang), icon=":material/warning:", color="orange")
+        st.page_link("pages/data.py", label=t("ov_health_link", lang),
+                     icon=":material/fact_check:")
+
+if not state.any_participants(sel):
+    st.info(t("no_selection", lang))
+    st.stop()
+summary = state.call(sel, "summary")
+
+st.subheader(t("participants", lang))
+by_arm = {r["arm"]: r["n"] for r in state.call(sel, "participants_by_arm").to_dicts()}
+shown = [arm for arm in ("ips", "ips_like", "comparison") if arm in by_arm]
+for col, arm in zip(st.columns(4), shown, strict=False):
+    n = by_arm[arm]
+    card(col, t("participants_arm", lang, arm=label("arm", arm, lang)),
+         fmt_int(n, lang) if n is not None else hidden)
+
+st.subheader(t("ov_head18", lang))
+cols = st.columns([1, 1, 1.35, 1.25])
+for col, arm in zip(cols, ("ips", "comparison"), strict=False):
+    card(col, t("ov_arm_h", lang, arm=label("arm", arm, lang), h=18),
+         *share_text(summary, 18, arm, "job_or_education_any", lang, hidden))
+card(cols[2], t("ov_diff", lang, h=18),
+     *difference_text(summary, 18, "job_or_education_any", lang, hidden), ci)
+card(cols[3], t("ov_weeks", lang), *difference_text(summary, 18, "weeks_mean", lang, hidden),
+     ci)
+
+st.subheader(t("ov_head30", lang))
+cols = st.columns([1, 1, 1.35, 1.25])
+for col, arm in zip(cols, ("ips", "comparison"), strict=False):
+    card(col, t("ov_arm_h", lang, arm=label("arm", arm, lang), h=30),
+         *share_text(summary, 30, arm, "job_or_education_at_end", lang, hidden))
+card(cols[2], t("ov_diff", lang, h=30),
+     *difference_text(summary, 30, "job_or_education_at_end", lang, hidden), ci)
+
+st.subheader(t("ov_costs_head", lang))
+cols = st.columns([1.5, 1, 1, 1])
+value, interval, price_year = saving_text(summary, 18, lang, hidden)
+if price_year is not None:
+    card(cols[0], f"{t('ov_saving', lang)}, {t('price_year', lang, y=price_year)}", value,
+         interval, ci)
+if state.has_rows(sel, "rollout"):
+    counts = state.status_counts(summary["municipalities"])
+    for col, status in zip(cols[1:], ("operating", "implementing", "not_started"), strict=True):
+        card(col, t("ov_status", lang, status=label("status", status, lang)),
+             fmt_int(counts[status], lang))
+    st.caption(t("ov_status_caption", lang, date=fmt_date(sel.ds.as_of, lang)))
+if price_year is None:
+    st.info(t("ov_no_costs", lang))
+if not state.has_rows(sel, "rollout"):
+    st.info(t("ov_no_rollout", lang))
+st.caption(t("suppressed_note", lang, k=sel.policy.threshold, label=hidden))
+
+with st.container(border=True):
+    reference_panel(lang)

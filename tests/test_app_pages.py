@@ -1,0 +1,337 @@
+"""The dashboard in `streamlit.testing.v1.AppTest`: every page on the sample extract,
+on an extract without the optional tables, on a tiny extract with suppressed cells and
+with filters that select nobody; the language toggle; URL-seeded filters; and the
+overview's numbers against `ips_data.summary.build_summary` for the same filters.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import runpy
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+from fixtures import tiny_extract
+from streamlit.runtime.scriptrunner import script_runner
+from streamlit.testing.v1 import AppTest
+
+from ips_data.database import load_dataset
+from ips_data.disclosure import DisclosurePolicy
+from ips_data.filters import Filters
+from ips_data.formatting import fmt_dkk, fmt_int, fmt_number, fmt_pct, fmt_pp
+from ips_data.sample import generate_sample
+from ips_data.summary import build_summary
+from ui.i18n import label, t
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = {
+    "pages/overview.py": "overview_title",
+    "pages/beskaeftigelse.py": "effect_title",
+    "pages/oekonomi.py": "costs_title",
+    "pages/udrulning.py": "rollout_title",
+    "pages/data.py": "data_title",
+}
+NOBODY = {"aar": ["2005", "2010"]}  # the sample's participants start 2013 or later
+
+
+@pytest.fixture(autouse=True)
+def _navigation_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run app.py as a plain st.navigation app.
+
+    Streamlit treats an app beside a folder called ``pages/`` as a v1 multipage app
+    until the first st.navigation call of the process; AppTest resets that flag on
+    every run, and in that mode a rerun loses the sidebar. A served app leaves the
+    mode after its first run, which is what this reproduces.
+    """
+    monkeypatch.setattr(script_runner, "_mpa_v1",
+                        lambda path: runpy.run_path(path, run_name="__main__"))
+    monkeypatch.delenv("IPS_SUPPRESSION_THRESHOLD", raising=False)
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sample_data/ if present, else the same deterministic sample written afresh."""
+    if (ROOT / "sample_data" / "participants").is_dir():
+        return ROOT / "sample_data"
+    out = tmp_path_factory.mktemp("sample")
+    generate_sample(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def core_dir(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Only the required tables (participants, outcomes) and the manifest."""
+    out = tmp_path_factory.mktemp("core")
+    for table in ("participants", "outcomes"):
+        shutil.copytree(sample_dir / table, out / table)
+    shutil.copy(sample_dir / "manifest.json", out / "manifest.json")
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """6 IPS, 6 comparison and 2 IPS-like persons: IPS-like figures are suppressed."""
+    return tiny_extract(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture
+def extracts(sample_dir: Path, core_dir: Path, tiny_dir: Path) -> dict[str, Path]:
+    return {"sample": sample_dir, "core": core_dir, "tiny": tiny_dir}
+
+
+def run(monkeypatch: pytest.MonkeyPatch, data_dir: Path, page: str = "pages/overview.py",
+        params: dict | None = None) -> AppTest:
+    monkeypatch.setenv("IPS_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def infos(at: AppTest) -> list[str]:
+    return [e.value for e in at.info]
+
+
+def metric(at: AppTest, title: str) -> str:
+    found = [m.value for m in at.metric if m.label == title]
+    assert len(found) == 1, (title, [m.label for m in at.metric])
+    return found[0]
+
+
+# ------------------------------------------------------------------ pages render
+RENDER = [
+    # (extract, page, text key of an st.info the page must show, or None)
+    *[("sample", page, None) for page in PAGES],
+    ("core", "pages/overview.py", "ov_no_rollout"),
+    ("core", "pages/beskaeftigelse.py", None),
+    ("core", "pages/oekonomi.py", "costs_missing"),
+    ("core", "pages/udrulning.py", "rollout_missing"),
+    ("core", "pages/data.py", None),
+    *[("tiny", page, None) for page in PAGES],
+]
+
+
+@pytest.mark.parametrize(("extract", "page", "info"), RENDER,
+                         ids=[f"{e}-{Path(p).stem}" for e, p, _ in RENDER])
+def test_page_renders(monkeypatch, extracts, extract: str, page: str, info: str | None):
+    at = run(monkeypatch, extracts[extract], page)
+    assert at.title[0].value == t(PAGES[page], "da")
+    if info is not None:
+        assert t(info, "da") in infos(at)
+    assert not at.error
+
+
+EMPTY = [(page, page in ("pages/overview.py", "pages/beskaeftigelse.py", "pages/oekonomi.py"))
+         for page in PAGES]
+
+
+@pytest.mark.parametrize(("page", "explains"), EMPTY, ids=[Path(p).stem for p, _ in EMPTY])
+def test_filters_selecting_nobody(monkeypatch, sample_dir: Path, page: str, explains: bool):
+    at = run(monkeypatch, sample_dir, page, NOBODY)
+    assert at.slider(key="aar").value == (2005, 2010)
+    assert at.title[0].value == t(PAGES[page], "da")
+    assert (t("no_selection", "da") in infos(at)) is explains
+
+
+@pytest.mark.parametrize("page", list(PAGES), ids=[Path(p).stem for p in PAGES])
+def test_english_toggle_changes_the_heading(monkeypatch, sample_dir: Path, page: str):
+    at = run(monkeypatch, sample_dir, page)
+    at.toggle(key="en").set_value(True).run()
+    assert not at.exception
+    assert at.title[0].value == t(PAGES[page], "en")
+    assert at.title[0].value != t(PAGES[page], "da")
+
+
+def test_english_by_link_and_toggle_back_keeps_the_selection(monkeypatch, sample_dir: Path):
+    at = run(monkeypatch, sample_dir, "pages/beskaeftigelse.py",
+             {"en": "true", "gruppe": ["IPS", "Comparison"], "maal": "Mean weeks in job/education"})
+    assert at.title[0].value == t("effect_title", "en")
+    assert at.multiselect(key="gruppe").value == ["ips", "comparison"]
+    assert at.radio(key="maal").value == "weeks_mean"
+    at.toggle(key="en").set_value(False).run()
+    assert at.title[0].value == t("effect_title", "da")
+    assert at.multiselect(key="gruppe").value == ["ips", "comparison"]
+    assert at.radio(key="maal").value == "weeks_mean"
+    assert at.multiselect(key="gruppe").options == [label("arm", a, "da")
+                                                   for a in ("ips", "ips_like", "comparison")]
+
+
+# ----------------------------------------------------- overview == summary JSON
+SUMMARY_CASES = [
+    # (extract, URL parameters, the same filters for build_summary)
+    ("sample", {}, Filters()),
+    ("sample", {"region": "Region Hovedstaden"}, Filters(region=1084)),
+    ("sample", {"kom": ["101 København", "147 Frederiksberg"]},
+     Filters(municipalities=(101, 147))),
+    ("sample", {"aar": ["2016", "2021"]}, Filters(start_year_from=2016, start_year_to=2021)),
+    ("sample", {"alder": ["18-24", "25-29"], "gruppe": ["IPS", "Sammenligning"]},
+     Filters(age_bands=("18-24", "25-29"), arms=("ips", "comparison"))),
+    ("tiny", {}, Filters()),
+]
+
+
+def _share(block: dict, arm: str, measure: str) -> str:
+    row = block.get(arm, {"n": None})
+    return "<5" if row["n"] is None else fmt_pct(row[measure], 1, "da")
+
+
+def _diff(block: dict, measure: str) -> str:
+    est = block["difference"][measure]["estimate"]
+    if est is None:
+        return "<5"
+    if measure == "weeks_mean":
+        return ("+" if est > 0 else "") + fmt_number(est, 1, "da") + " uger"
+    return fmt_pp(est, 1, "da")
+
+
+@pytest.mark.parametrize(("extract", "params", "filters"), SUMMARY_CASES,
+                         ids=["all", "region", "municipalities", "start-years", "age-arms",
+                              "tiny"])
+def test_overview_numbers_equal_the_summary(monkeypatch, extracts, extract, params, filters):
+    at = run(monkeypatch, extracts[extract], params=params)
+    ds = load_dataset(extracts[extract])
+    try:
+        summary = build_summary(ds, filters, DisclosurePolicy())
+    finally:
+        ds.close()
+    e18, e30 = summary["effect"]["18"], summary["effect"]["30"]
+    expected = {
+        "IPS, 18 mdr.": _share(e18, "ips", "job_or_education_any"),
+        "Sammenligning, 18 mdr.": _share(e18, "comparison", "job_or_education_any"),
+        t("ov_diff", "da", h=18): _diff(e18, "job_or_education_any"),
+        t("ov_weeks", "da"): _diff(e18, "weeks_mean"),
+        "IPS, 30 mdr.": _share(e30, "ips", "job_or_education_at_end"),
+        "Sammenligning, 30 mdr.": _share(e30, "comparison", "job_or_education_at_end"),
+        t("ov_diff", "da", h=30): _diff(e30, "job_or_education_at_end"),
+    }
+    costs = summary["costs"]["18"]
+    saving = costs["saving_per_person_dkk"]["estimate"]
+    title = f"{t('ov_saving', 'da')}, {t('price_year', 'da', y=costs['price_year'])}"
+    expected[title] = "<5" if saving is None else fmt_dkk(saving, "da")
+    for status in ("operating", "implementing", "not_started"):
+        count = sum(m["status"] == status for m in summary["municipalities"])
+        expected[t("ov_status", "da", status=label("status", status, "da"))] = fmt_int(count)
+    shown = {title: metric(at, title) for title in expected}
+    assert shown == expected
+
+
+def test_tiny_overview_hides_the_small_arm(monkeypatch, tiny_dir: Path):
+    at = run(monkeypatch, tiny_dir)
+    assert metric(at, t("participants_arm", "da", arm="IPS-lignende")) == "<5"
+    assert metric(at, t("participants_arm", "da", arm="IPS")) == "6"
+
+
+# -------------------------------------------------------- tables and downloads
+def test_suppressed_cells_read_the_label_on_screen(monkeypatch, tiny_dir: Path):
+    at = run(monkeypatch, tiny_dir, "pages/beskaeftigelse.py")
+    arms = at.dataframe[0].value
+    assert isinstance(arms, pd.DataFrame)
+    hidden = arms[arms[t("group", "da")] == "IPS-lignende"].iloc[0]
+    assert hidden["n"] == "<5"
+    assert hidden[label("measure", "job_or_education_any", "da")] == "<5"
+    assert not (arms == "").any().any()
+    assert len(at.get("download_button")) >= 2 * len(at.dataframe)
+
+
+def test_downloads_carry_the_same_suppression(monkeypatch, tiny_dir: Path):
+    import ui.tables as tables
+    from ips_data import effect
+    from ui.state import Selection, policy
+
+    ds = load_dataset(tiny_dir)
+    try:
+        sel = Selection(lang="da", filters=Filters(), policy=policy(), ds=ds)
+        frame = effect.arm_effects(ds, Filters(), sel.policy).filter(
+            pl.col("horizon_months") == 18)
+        cols = [tables.Col("arm", "Gruppe", "code", code_kind="arm"),
+                tables.Col("n", "n", "int"),
+                tables.Col("job_or_education_any", "Andel", "pct", ci=True)]
+        csv_rows = pd.read_csv(io.BytesIO(tables.csv_bytes(frame, cols, sel)), dtype=str,
+                               encoding="utf-8-sig")
+        like = csv_rows[csv_rows["Gruppe"] == "IPS-lignende"]
+        assert set(like["n"]) == {"<5"} and set(like["Andel (%)"]) == {"<5"}
+        assert set(csv_rows.loc[csv_rows["Gruppe"] == "IPS", "n"]) == {"6"}
+        xlsx = zipfile.ZipFile(io.BytesIO(tables.excel_bytes(frame, cols, sel, "effekt")))
+        assert "&lt;5" in xlsx.read("xl/sharedStrings.xml").decode()
+    finally:
+        ds.close()
+
+
+# --------------------------------------------------------------------- charts
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/data.py"],
+                         ids=[Path(p).stem for p in PAGES if p != "pages/data.py"])
+def test_charts_have_titles_and_axis_units(monkeypatch, sample_dir: Path, page: str):
+    at = run(monkeypatch, sample_dir, page)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    if page == "pages/overview.py":
+        assert charts == []
+        return
+    assert charts
+    for fig in charts:
+        assert fig["layout"]["title"]["text"]
+    if page == "pages/beskaeftigelse.py":
+        assert fig_has_error_bars(charts[0])
+        assert all(ch in charts[0]["layout"]["yaxis"]["title"]["text"] for ch in "(%)")
+
+
+def fig_has_error_bars(fig: dict) -> bool:
+    return any(trace.get("error_y", {}).get("array") for trace in fig["data"])
+
+
+# ------------------------------------------------------------- state and data
+def test_url_parameters_seed_the_sidebar(monkeypatch, sample_dir: Path):
+    at = run(monkeypatch, sample_dir, "pages/oekonomi.py",
+             {"region": "Region Hovedstaden", "alder": ["30-39"], "horisont": "30 måneder"})
+    assert at.selectbox(key="region").value == 1084
+    assert at.multiselect(key="alder").value == ["30-39"]
+    assert at.radio(key="horisont").value == "30"
+
+
+def test_missing_data_directory_is_explained(monkeypatch, tmp_path: Path):
+    at = run(monkeypatch, tmp_path / "nowhere")
+    assert any(str(tmp_path / "nowhere") in e.value for e in at.error)
+
+
+def test_a_changed_extract_is_not_served_stale(monkeypatch, sample_dir: Path, tmp_path: Path):
+    data = tmp_path / "extract"
+    shutil.copytree(sample_dir, data)
+    before = run(monkeypatch, data, "pages/oekonomi.py")
+    assert t("costs_missing", "da") not in infos(before)
+    shutil.rmtree(data / "costs")
+    after = run(monkeypatch, data, "pages/oekonomi.py")
+    assert t("costs_missing", "da") in infos(after)
+
+
+def test_rejected_files_are_flagged_and_explained(monkeypatch, sample_dir: Path,
+                                                  tmp_path: Path):
+    data = tmp_path / "extract"
+    shutil.copytree(sample_dir, data)
+    (data / "outcomes" / "broken.parquet").write_bytes(b"PAR1 not a parquet file")
+    (data / "notes.txt").write_text("ignored", encoding="utf-8")
+    overview = run(monkeypatch, data)
+    links = overview.get("page_link")
+    assert [link.proto.page for link in links] == ["data"]  # the data page's URL path
+    page = run(monkeypatch, data, "pages/data.py")
+    assert metric(page, label("file_status", "rejected", "da")) == "1"
+    assert metric(page, label("file_status", "ignored", "da")) == "1"
+    rejections = page.dataframe[-1].value
+    assert list(rejections[t("col_path", "da")]) == ["outcomes/broken.parquet"]
+    assert all(rejections[t("col_rule", "da")].str.len() > 0)
+    assert [e.label for e in page.expander] == [t("contract_show", "da")]
+    assert any("### participants" in m.value for m in page.markdown)
+
+
+def test_threshold_comes_from_the_environment(monkeypatch, tiny_dir: Path):
+    monkeypatch.setenv("IPS_SUPPRESSION_THRESHOLD", "7")
+    at = run(monkeypatch, tiny_dir)
+    assert metric(at, t("participants_arm", "da", arm="IPS")) == "<7"

@@ -1,0 +1,442 @@
+"""End-to-end: the real dashboard (``streamlit run app.py``) driven in Debian's Chromium.
+
+Uses the Playwright sync API directly (no pytest-playwright). One app process, one
+browser and one browser context (so the HTTP cache keeps the big JS chunks) serve the
+whole module; every test opens its own tab, i.e. its own Streamlit session. Nothing
+here sleeps for a fixed time: waits are ``expect(...)``/``wait_for_function`` with
+timeouts, and the health poll pauses with ``threading.Event().wait``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import duckdb
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+
+from ips_data.municipalities import MUNICIPALITIES
+from ui.i18n import label, t
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = ROOT / "sample_data"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+START_TIMEOUT_S = 60.0
+SETTLE_MS = 45_000  # a first page load validates the extract; charts render in software
+UI_MS = 10_000
+SUPPRESSED = "<5"  # the default threshold is 5 (IPS_SUPPRESSION_THRESHOLD is unset below)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
+]
+
+# (url path, i18n key of the page's title)
+PAGES = [
+    ("/", "overview_title"),
+    ("/beskaeftigelse", "effect_title"),
+    ("/oekonomi", "costs_title"),
+    ("/udrulning", "rollout_title"),
+    ("/data", "data_title"),
+]
+TITLE = dict(PAGES)
+NAV = dict(zip(TITLE, ("nav_overview", "nav_effect", "nav_costs", "nav_rollout", "nav_data"),
+               strict=True))
+
+# Counts every switch of the app's script state to "running", so a test can wait for
+# the rerun an interaction causes instead of racing it: the URL and the widget change
+# in the browser before the server reports that the rerun has started.
+_RUN_COUNTER = """
+window.__stRuns = 0;
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.target.getAttribute('data-test-script-state') === 'running') window.__stRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
+# ------------------------------------------------------------------------- the app
+@dataclass
+class App:
+    url: str
+    proc: subprocess.Popen
+    log: Path
+    visits: int = 0  # pages opened so far (0: the next visit is the server's first)
+
+    def output(self) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text[-6000:]
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            pytest.fail(f"the app exited with code {self.proc.returncode}; its output:\n"
+                        f"{self.output()}", pytrace=False)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
+            return resp.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def running_app(log: Path) -> Iterator[App]:
+    """``streamlit run app.py`` on a free port over the sample extract, healthy; stopped
+    (and waited for) on exit."""
+    port = _free_port()
+    env = {**os.environ, "IPS_DATA_DIR": str(SAMPLE_DATA), "PYTHONUNBUFFERED": "1"}
+    for name in ("IPS_SUPPRESSION_THRESHOLD", "IPS_CACHE_DIR"):  # the defaults
+        env.pop(name, None)
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+    ]
+    with log.open("wb") as out:  # stderr joins stdout: a crash shows in the log
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    running = App(url=f"http://127.0.0.1:{port}", proc=proc, log=log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        pause = threading.Event()
+        while not _healthy(running.url):
+            running.check_alive()
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app was not healthy within {START_TIMEOUT_S:.0f} s; its "
+                            f"output:\n{running.output()}", pytrace=False)
+            pause.wait(0.2)
+        yield running
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    with running_app(tmp_path_factory.mktemp("app") / "streamlit.log") as shared:
+        yield shared
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(accept_downloads=True, locale="da-DK",
+                              viewport={"width": 1400, "height": 1000})
+    ctx.add_init_script(_RUN_COUNTER)
+    ctx.set_default_timeout(UI_MS)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(app: App, context: BrowserContext) -> Iterator[Page]:
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        tab.close()
+        app.check_alive()
+
+
+# --------------------------------------------------------------------------- helpers
+def settle(page: Page) -> None:
+    """Wait until the script has run and every element has rendered; no exception shown."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=SETTLE_MS)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=SETTLE_MS)
+    errors = page.get_by_test_id("stException")
+    if errors.count():
+        shown = "\n---\n".join(e.inner_text() for e in errors.all())
+        pytest.fail(f"{page.url} shows an exception:\n{shown}", pytrace=False)
+
+
+def rerun(page: Page, action: Callable[[], None]) -> None:
+    """Do ``action`` (which makes the app rerun), wait for that rerun, then settle."""
+    before = page.evaluate("window.__stRuns")
+    action()
+    page.wait_for_function("n => window.__stRuns > n", arg=before, timeout=SETTLE_MS)
+    settle(page)
+
+
+def open_page(page: Page, app: App, path: str) -> None:
+    app.visits += 1
+    page.goto(app.url + path)
+    settle(page)
+    expect(heading(page, "Page not found")).to_have_count(0)
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query, keep_blank_values=True)
+
+
+def heading(page: Page, text: str) -> Locator:
+    return page.get_by_role("heading", name=text, exact=True)
+
+
+def combobox(page: Page, label_text: str) -> Locator:
+    """A sidebar selectbox or multiselect, found by its label (the input's aria-label)."""
+    return page.get_by_test_id("stSidebar").get_by_role("combobox", name=label_text, exact=True)
+
+
+def expect_shows(page: Page, testid: str, label_text: str, *values: str) -> None:
+    """The sidebar widget labelled ``label_text`` shows ``values`` as its selection."""
+    box = combobox(page, label_text)
+    if testid == "stSelectbox":
+        expect(box).to_have_value(values[0])
+    else:
+        inner = page.get_by_role("combobox", name=label_text, exact=True)  # relative to has
+        widget = page.get_by_test_id("stSidebar").get_by_test_id(testid).filter(has=inner)
+        expect(widget.locator("[data-tag]")).to_have_text(list(values))
+
+
+def pick(page: Page, testid: str, label_text: str, option: str) -> None:
+    """Choose ``option`` in the sidebar selectbox/multiselect ``label_text``."""
+    combobox(page, label_text).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    if testid == "stMultiSelect":  # its list stays open (Escape would clear a selectbox)
+        page.keyboard.press("Escape")
+
+
+def expect_navigation(page: Page, lang: str = "da") -> None:
+    """The sidebar lists exactly the five pages, titled in ``lang``."""
+    links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
+    expect(links).to_have_count(len(NAV))
+    for link, key in zip(links.all(), NAV.values(), strict=True):
+        expect(link).to_contain_text(t(key, lang))
+
+
+def municipality_option(code: int) -> str:
+    return f"{code} {MUNICIPALITIES[code].name}"
+
+
+# ----------------------------------------------------------------------------- tests
+def _first_visit(page: Page, app: App) -> None:
+    open_page(page, app, "/data?alder=30-39")
+    expect(heading(page, t("data_title", "da"))).to_be_visible()
+    expect_shows(page, "stMultiSelect", t("age_bands", "da"), "30-39")
+    expect_navigation(page)
+
+
+def test_deep_link_as_the_first_visit_after_start(page: Page, app: App,
+                                                 context: BrowserContext,
+                                                 tmp_path: Path) -> None:
+    """The first session of a freshly started server follows a shared link to a
+    non-default page (what every shared link does right after a deploy or restart;
+    Streamlit's old pages/ mode is active until the first st.navigation call).
+    First in the module so the shared server is still fresh; else it starts its own."""
+    if app.visits == 0:
+        _first_visit(page, app)
+        return
+    with running_app(tmp_path / "streamlit.log") as fresh:
+        tab = context.new_page()
+        try:
+            _first_visit(tab, fresh)
+        finally:
+            tab.close()
+            fresh.check_alive()
+
+
+@pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
+def test_every_page_renders(page: Page, app: App, path: str, title: str) -> None:
+    open_page(page, app, path)
+    expect(heading(page, t(title, "da"))).to_be_visible()
+    expect_navigation(page)
+
+
+FILTERS = [
+    # (page, widget test id, label key, option to pick, URL parameter, its value,
+    #  a page to move on to through the navigation afterwards, or None)
+    ("/", "stSelectbox", "region", "Region Hovedstaden", "region", "Region Hovedstaden",
+     "/data"),
+    ("/", "stMultiSelect", "age_bands", "30-39", "alder", "30-39", None),
+]
+
+
+@pytest.mark.parametrize(("path", "testid", "label_key", "option", "param", "value", "then"),
+                         FILTERS, ids=[f[4] for f in FILTERS])
+def test_filter_is_written_to_the_url(page: Page, app: App, path: str, testid: str,
+                                      label_key: str, option: str, param: str, value: str,
+                                      then: str | None) -> None:
+    open_page(page, app, path)
+    assert param not in query(page), page.url
+    label_text = t(label_key, "da")
+    rerun(page, lambda: pick(page, testid, label_text, option))
+    assert query(page).get(param) == [value], page.url
+    assert urlsplit(page.url).path == urlsplit(app.url + path).path, page.url
+    expect_shows(page, testid, label_text, option)
+    expect(heading(page, t(TITLE[path], "da"))).to_be_visible()
+    if then is None:
+        return
+    # The selection is shared: it goes along to another page, in the URL and the widget.
+    nav = page.get_by_test_id("stSidebarNav")
+    rerun(page, nav.get_by_text(t(NAV[then], "da"), exact=True).click)
+    expect(heading(page, t(TITLE[then], "da"))).to_be_visible()
+    assert urlsplit(page.url).path == then, page.url
+    assert query(page).get(param) == [value], page.url
+    expect_shows(page, testid, label_text, option)
+
+
+DEEP_LINKS = [
+    # (link, page path, widget test id, label key, value the widget must show)
+    ("/oekonomi?region=Region+Hovedstaden", "/oekonomi", "stSelectbox", "region",
+     "Region Hovedstaden"),
+    ("/?alder=50%2B", "/", "stMultiSelect", "age_bands", "50+"),
+]
+
+
+@pytest.mark.parametrize(("link", "path", "testid", "label_key", "shown"), DEEP_LINKS,
+                         ids=[d[0] for d in DEEP_LINKS])
+def test_deep_link_reproduces_the_filter(page: Page, app: App, link: str, path: str,
+                                         testid: str, label_key: str, shown: str) -> None:
+    open_page(page, app, link)
+    expect(heading(page, t(TITLE[path], "da"))).to_be_visible()
+    expect_shows(page, testid, t(label_key, "da"), shown)
+    target = urlsplit(app.url + link)
+    assert urlsplit(page.url).path == target.path, page.url
+    assert query(page) == parse_qs(target.query), page.url
+
+
+def test_english_toggle(page: Page, app: App) -> None:
+    open_page(page, app, "/data")
+    switch = page.get_by_test_id("stSidebar").get_by_role("switch", name="English")
+    expect(switch).not_to_be_checked()
+    rerun(page, lambda: page.get_by_test_id("stSidebar").get_by_text("English").click())
+    expect(switch).to_be_checked()
+    assert query(page).get("en") == ["true"], page.url
+    assert urlsplit(page.url).path == "/data", page.url
+    expect(heading(page, t("data_title", "en"))).to_be_visible()
+    expect(heading(page, t("data_title", "da"))).to_have_count(0)
+    expect(combobox(page, t("region", "en"))).to_be_visible()
+    # The language stays when the reader moves on through the navigation.
+    nav = page.get_by_test_id("stSidebarNav")
+    rerun(page, nav.get_by_text(t("nav_overview", "en"), exact=True).click)
+    expect(heading(page, t("overview_title", "en"))).to_be_visible()
+    assert urlsplit(page.url).path == "/", page.url
+    assert query(page).get("en") == ["true"], page.url
+
+
+# A selection small enough that one arm has fewer than 5 persons with an 18-month outcome.
+SMALL_MUNICIPALITY, SMALL_AGE_BAND = 167, "18-24"
+
+
+def _expected_arms(municipality: int, age_band: str, horizon: int) -> dict[str, tuple[int, int]]:
+    """Per arm: (persons with an outcome row at ``horizon``, persons without one), straight
+    from the sample extract's Parquet files (README, contract section 4)."""
+    rows = duckdb.sql(
+        """
+        select p.arm,
+               count(*) filter (where o.person_id is not null),
+               count(*) filter (where o.person_id is null)
+        from read_parquet($participants) p
+        left join (select distinct person_id from read_parquet($outcomes)
+                   where horizon_months = $horizon) o using (person_id)
+        where p.municipality_code = $municipality and p.age_band = $age_band
+        group by p.arm
+        """,
+        params={"participants": str(SAMPLE_DATA / "participants" / "*.parquet"),
+                "outcomes": str(SAMPLE_DATA / "outcomes" / "*.parquet"),
+                "horizon": horizon, "municipality": municipality, "age_band": age_band},
+    ).fetchall()
+    return {arm: (n, waiting) for arm, n, waiting in rows}
+
+
+def _shown(count: int) -> str:
+    return SUPPRESSED if count < 5 else str(count)
+
+
+def test_csv_download_matches_the_table(page: Page, app: App) -> None:
+    kom = municipality_option(SMALL_MUNICIPALITY)
+    open_page(page, app, "/beskaeftigelse?" + urlencode({"kom": kom, "alder": SMALL_AGE_BAND}))
+    expect_shows(page, "stMultiSelect", t("municipalities", "da"), kom)
+    expect_shows(page, "stMultiSelect", t("age_bands", "da"), SMALL_AGE_BAND)
+
+    # The first table of the page: the arms at the default horizon (18 months).
+    grid = page.get_by_test_id("stDataFrame").first.locator("table[role='grid']")
+    expect(grid).to_have_count(1)
+    shown_columns = int(grid.get_attribute("aria-colcount") or 0)
+    # The grid's accessible copy holds the cells shown (only the columns in view).
+    titles = [th.inner_text() for th in grid.locator("th").all()]
+    screen = {cells[0]: cells for cells in
+              ([td.inner_text() for td in tr.locator("td").all()]
+               for tr in grid.locator("tbody tr").all())}
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("download_csv", "da")).first.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv"), download.suggested_filename
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;")
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    header, body = rows[0], rows[1:]
+    assert body, f"no data rows:\n{text}"
+    assert all(len(row) == len(header) for row in body), text
+    assert len(header) == shown_columns, (
+        f"the CSV has {len(header)} columns but the table on screen has {shown_columns}:\n"
+        f"CSV: {header}\nscreen: {titles}")
+    assert titles, "no column headers on screen"
+    for title, name in zip(titles, header, strict=False):  # CSV adds units: "... (%)"
+        assert name.startswith(title), (titles, header)
+
+    expected = _expected_arms(SMALL_MUNICIPALITY, SMALL_AGE_BAND, 18)
+    assert any(n < 5 for n, _ in expected.values()), "the selection no longer has a small arm"
+    group, n_col, waiting_col = header[0], header.index("n"), len(header) - 1
+    assert group == t("group", "da"), header
+    by_arm = {row[0]: row for row in body}
+    assert set(by_arm) == {label("arm", arm, "da") for arm in expected}, text
+    for arm, (n, waiting) in expected.items():
+        row = by_arm[label("arm", arm, "da")]
+        assert row[n_col] == _shown(n), (arm, row)
+        assert row[waiting_col] == _shown(waiting), (arm, row)
+        assert screen.get(row[0], [])[n_col:n_col + 1] == [_shown(n)], (arm, screen)
+        figures = [cell for j, cell in enumerate(row) if j not in (0, n_col, waiting_col)]
+        if n < 5:  # every figure of a suppressed row reads "<5" -- never 0 or blank
+            assert figures == [SUPPRESSED] * len(figures), (arm, row)
+            seen = screen[row[0]][1:waiting_col]
+            assert seen == [SUPPRESSED] * len(seen), (arm, screen[row[0]])
+        else:
+            for cell in figures:
+                float(cell)  # a plain number (decimal point, no grouping)
+    assert "0" not in [row[n_col] for row in body], text

@@ -1,0 +1,308 @@
+"""Plotly figure builders for the effect and cost pages, plus the shared look:
+colour-blind-safe (Okabe–Ito), titled, with units, n and 95 % intervals as error
+bars. Numbers in hover texts come from `ips_data.formatting` so they read exactly
+like the tables. The rollout figures are in `ui.rollout_charts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from ips_data.formatting import fmt_dkk, fmt_int, fmt_interval, fmt_number, fmt_pct
+from ips_data.municipalities import name_of
+from ui.i18n import Lang, label, t
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+             "#000000")
+ARM_COLOURS = {"ips": "#0072B2", "ips_like": "#CC79A7", "comparison": "#E69F00"}
+ARMS = tuple(ARM_COLOURS)
+STATUS_COLOURS = {"not_started": "#999999", "agreement": "#E69F00",
+                  "implementing": "#56B4E9", "operating": "#009E73", "stopped": "#D55E00"}
+BAND_COLOURS = {"exemplary": "#009E73", "good": "#56B4E9", "fair": "#E69F00",
+                "not_ips": "#D55E00"}
+SHARES = ("job_or_education_any", "job_or_education_at_end")
+
+
+def show(fig: go.Figure, alt: str) -> None:
+    st.plotly_chart(fig, config={"displaylogo": False}, alt=alt)
+
+
+def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
+            height: int = 420, subtitle: str | None = None) -> go.Figure:
+    heading: dict[str, Any] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
+    if subtitle:
+        heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": "#555555"}}
+    fig.update_layout(
+        title=heading,
+        separators=",." if lang == "da" else ".,", template="plotly_white", height=height,
+        margin={"l": 10, "r": 10, "t": 80 if subtitle else 60, "b": 10},
+        colorway=list(OKABE_ITO),
+        legend=({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
+                {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
+        hoverlabel={"align": "left"},
+    )
+    fig.update_xaxes(title_text=x)
+    fig.update_yaxes(title_text=y)
+    return fig
+
+
+def _scale(measure: str) -> float:
+    return 100.0 if measure in SHARES else 1.0
+
+
+def value_text(measure: str, value: Any, lang: Lang) -> str:
+    """A measure's value as text: a share as "59,5 %", weeks as "20,1"."""
+    return fmt_pct(value, 1, lang) if measure in SHARES else fmt_number(value, 1, lang)
+
+
+def _axis(measure: str, lang: Lang) -> str:
+    return t("share_axis", lang) if measure in SHARES else t("weeks_axis", lang)
+
+
+def _errors(rows: Sequence[dict], key: str, scale: float, colour: str = "#333333") -> dict:
+    """Asymmetric error bars from <key>, <key>_low, <key>_high (None where hidden)."""
+    plus = [None if r[key] is None or r[f"{key}_high"] is None
+            else (r[f"{key}_high"] - r[key]) * scale for r in rows]
+    minus = [None if r[key] is None or r[f"{key}_low"] is None
+             else (r[key] - r[f"{key}_low"]) * scale for r in rows]
+    return {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+            "thickness": 1.5, "width": 6, "color": colour}
+
+
+def _hover(rows: Sequence[dict], key: str, measure: str, lang: Lang, hidden: str,
+           names: Sequence[str]) -> list[list[str]]:
+    out = []
+    for r, name in zip(rows, names, strict=True):
+        if r[key] is None:
+            out.append([name, hidden, "–", hidden])
+            continue
+        def fmt(v: float) -> str:
+            return value_text(measure, v, lang)
+        out.append([name, fmt(r[key]), fmt_interval(r[f"{key}_low"], r[f"{key}_high"], fmt),
+                    fmt_int(r["n"], lang)])
+    return out
+
+
+def _template(lang: Lang) -> str:
+    return ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>" + t("ci95_short", lang)
+            + ": %{customdata[2]}<br>n = %{customdata[3]}<extra></extra>")
+
+
+def _n_text(n: Any, lang: Lang, hidden: str) -> str:
+    return f"n = {hidden}" if n is None else f"n = {fmt_int(n, lang)}"
+
+
+def arm_bars(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
+             hidden: str) -> go.Figure:
+    """One bar per arm with its 95 % interval; a hidden arm keeps its tick, 'n = <5'."""
+    rows = sorted(frame.to_dicts(), key=lambda r: ARMS.index(r["arm"]))
+    names = [label("arm", r["arm"], lang) for r in rows]
+    ticks = [f"{n}<br>{_n_text(r['n'], lang, hidden)}" for n, r in zip(names, rows, strict=True)]
+    scale = _scale(measure)
+    err = _errors(rows, measure, scale)
+    fig = go.Figure(go.Bar(
+        x=ticks, y=[None if r[measure] is None else r[measure] * scale for r in rows],
+        marker_color=[ARM_COLOURS.get(r["arm"], OKABE_ITO[0]) for r in rows], error_y=err,
+        text=[value_text(measure, r[measure], lang) if r[measure] is not None else hidden
+              for r in rows], textposition="inside", insidetextanchor="start",
+        customdata=_hover(rows, measure, measure, lang, hidden, names),
+        hovertemplate=_template(lang),
+    ))
+    title = t("fig_arms", lang, measure=label("measure", measure, lang), h=horizon)
+    return layout(fig, title + f" ({t('ci95_short', lang)})", lang, None, _axis(measure, lang))
+
+
+def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figure:
+    """IPS − comparison per horizon for one measure, with the 95 % interval."""
+    rows = diffs.filter(pl.col("measure") == measure).sort("horizon_months").to_dicts()
+    rows = [r for r in rows if r["estimate"] is not None]
+    scale = _scale(measure)
+    unit = ("pct.-point" if lang == "da" else "pp") if measure in SHARES else t("weeks_axis", lang)
+    names = [t("horizon_opt", lang, h=r["horizon_months"]) for r in rows]
+    def fmt(v: float) -> str:
+        return f"{fmt_number(v * scale, 1, lang)} {unit}"
+    fig = go.Figure(go.Scatter(
+        x=[r["estimate"] * scale for r in rows],
+        y=[f"{n}<br>n = {fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"
+           for n, r in zip(names, rows, strict=True)],
+        mode="markers", marker={"size": 12, "color": ARM_COLOURS["ips"]},
+        error_x={"type": "data", "symmetric": False,
+                 "array": [(r["high"] - r["estimate"]) * scale for r in rows],
+                 "arrayminus": [(r["estimate"] - r["low"]) * scale for r in rows],
+                 "thickness": 2, "color": "#333333"},
+        customdata=[[n, fmt(r["estimate"]), fmt_interval(r["low"], r["high"], fmt),
+                     f"{fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"]
+                    for n, r in zip(names, rows, strict=True)],
+        hovertemplate=_template(lang),
+    ))
+    fig.add_vline(x=0, line_dash="dot", line_color="#666666")
+    title = f"{t('difference', lang)} ({t('ci95_short', lang)})"
+    return layout(fig, title, lang, f"{label('measure', measure, lang)} ({unit})", None,
+                   height=260)
+
+
+def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
+          hidden: str) -> go.Figure:
+    """The measure per start year and arm, with 95 % intervals (hidden years are gaps)."""
+    fig = go.Figure()
+    scale = _scale(measure)
+    for arm in ("ips", "ips_like", "comparison"):
+        rows = frame.filter(pl.col("arm") == arm).sort("group_value").to_dicts()
+        if not rows:
+            continue
+        err = _errors(rows, measure, scale, ARM_COLOURS[arm])
+        fig.add_trace(go.Scatter(
+            x=[int(r["group_value"]) for r in rows],
+            y=[None if r[measure] is None else r[measure] * scale for r in rows],
+            mode="lines+markers", name=label("arm", arm, lang), error_y=err,
+            line={"color": ARM_COLOURS[arm]}, marker={"color": ARM_COLOURS[arm]},
+            customdata=_hover(rows, measure, measure, lang, hidden,
+                              [f"{label('arm', arm, lang)} {r['group_value']}" for r in rows]),
+            hovertemplate=_template(lang),
+        ))
+    title = t("fig_trend", lang, measure=label("measure", measure, lang), h=horizon)
+    fig.update_xaxes(dtick=1)
+    return layout(fig, title + f" ({t('ci95_short', lang)})", lang, t("start_years", lang),
+                   _axis(measure, lang))
+
+
+def breakdown(frame: pl.DataFrame, measure: str, horizon: int, dimension: str, lang: Lang,
+              hidden: str) -> go.Figure:
+    """Grouped bars: the measure per group of one attribute and arm, with 95 % intervals."""
+    fig = go.Figure()
+    scale = _scale(measure)
+    kind = dimension if dimension in ("sex", "benefit_at_start", "treatment_unit") else None
+    order = sorted({r for r in frame["group_value"].to_list() if r is not None})
+    for arm in ("ips", "ips_like", "comparison"):
+        part = frame.filter(pl.col("arm") == arm)
+        if part.is_empty():
+            continue
+        by = {r["group_value"]: r for r in part.to_dicts()}
+        rows = [by[g] for g in order if g in by]
+        names = [label(kind, r["group_value"], lang) if kind else str(r["group_value"])
+                 for r in rows]
+        err = _errors(rows, measure, scale)
+        fig.add_trace(go.Bar(
+            x=names, y=[None if r[measure] is None else r[measure] * scale for r in rows],
+            name=label("arm", arm, lang), marker_color=ARM_COLOURS[arm], error_y=err,
+            customdata=_hover(rows, measure, measure, lang, hidden,
+                              [f"{label('arm', arm, lang)} – {n}" for n in names]),
+            hovertemplate=_template(lang),
+        ))
+    title = t("fig_breakdown", lang, measure=label("measure", measure, lang), h=horizon,
+              dimension=label("dimension", dimension, lang))
+    fig.update_layout(barmode="group")
+    return layout(fig, title + f" ({t('ci95_short', lang)})", lang, None, _axis(measure, lang))
+
+
+def funnel(points: pl.DataFrame, curve: pl.DataFrame, pooled: float, lang: Lang) -> go.Figure:
+    """Municipal IPS shares at 18 months against n, with 95 % and 99.8 % control limits."""
+    fig = go.Figure()
+    n = curve["n"].to_list()
+    for key, name, dash in (("95", t("funnel_95", lang), "dash"),
+                            ("998", t("funnel_998", lang), "dot")):
+        for side in ("lower", "upper"):
+            fig.add_trace(go.Scatter(
+                x=n, y=[v * 100 for v in curve[f"{side}_{key}"].to_list()], mode="lines",
+                name=name, legendgroup=key, showlegend=side == "lower", hoverinfo="skip",
+                line={"color": "#666666", "dash": dash, "width": 1.2}))
+    fig.add_hline(y=pooled * 100, line_color=ARM_COLOURS["ips"], line_width=1,
+                  annotation_text=t("funnel_pooled", lang, p=fmt_pct(pooled, 1, lang)),
+                  annotation_position="top right")
+    shown = points.filter(pl.col("share").is_not_null()).to_dicts()
+    colour = ["#D55E00" if r["outside_998"] else "#E69F00" if r["outside_95"] else "#0072B2"
+              for r in shown]
+    fig.add_trace(go.Scatter(
+        x=[r["n"] for r in shown], y=[r["share"] * 100 for r in shown], mode="markers",
+        name="IPS", showlegend=False,
+        marker={"size": 10, "color": colour, "line": {"width": 1, "color": "white"}},
+        customdata=[[name_of(r["municipality_code"]), fmt_pct(r["share"], 1, lang),
+                     fmt_int(r["n"], lang)]
+                    for r in shown],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>n = %{customdata[2]}"
+                      "<extra></extra>"))
+    fig.update_yaxes(range=[0, 100])
+    fig.update_xaxes(type="log")
+    return layout(fig, t("fig_funnel", lang), lang, t("funnel_axis_n", lang),
+                   t("share_axis", lang), height=460)
+
+
+def cost_categories(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
+                    hidden: str) -> go.Figure:
+    """Mean cost per person by category and arm (horizontal grouped bars)."""
+    fig = go.Figure()
+    for arm in ("comparison", "ips_like", "ips"):
+        rows = frame.filter(pl.col("arm") == arm).sort("category").to_dicts()
+        if not rows:
+            continue
+        n = next((r["n"] for r in rows if r["n"] is not None), None)
+        fig.add_trace(go.Bar(
+            y=[label("category", r["category"], lang) for r in rows],
+            x=[r["mean_dkk"] for r in rows], orientation="h",
+            name=f"{label('arm', arm, lang)} ({_n_text(n, lang, hidden)})",
+            marker_color=ARM_COLOURS[arm],
+            customdata=[[label("category", r["category"], lang), label("arm", arm, lang),
+                         fmt_dkk(r["mean_dkk"], lang) if r["n"] is not None else hidden,
+                         fmt_int(r["n"], lang) if r["n"] is not None else hidden]
+                        for r in rows],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
+                          "<br>n = %{customdata[3]}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(tickformat=",.0f")
+    sub = t("cost_sub", lang, h=horizon, py=t("price_year", lang, y=price_year))
+    return layout(fig, t("fig_categories", lang), lang, t("dkk_axis", lang), None,
+                   height=480, subtitle=sub)
+
+
+def cost_totals(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
+                hidden: str) -> go.Figure:
+    """Mean total cost per person and arm with its 95 % interval."""
+    rows = sorted(frame.to_dicts(), key=lambda r: ARMS.index(r["arm"]))
+    names = [label("arm", r["arm"], lang) for r in rows]
+    err = _errors(rows, "mean_total_dkk", 1.0)
+    def fmt(v: float) -> str:
+        return fmt_dkk(v, lang)
+    fig = go.Figure(go.Bar(
+        x=[f"{n}<br>{_n_text(r['n'], lang, hidden)}" for n, r in zip(names, rows, strict=True)],
+        y=[r["mean_total_dkk"] for r in rows], error_y=err,
+        marker_color=[ARM_COLOURS.get(r["arm"]) for r in rows],
+        customdata=[[n, fmt(r["mean_total_dkk"]) if r["n"] is not None else hidden,
+                     fmt_interval(r["mean_total_dkk_low"], r["mean_total_dkk_high"], fmt),
+                     fmt_int(r["n"], lang) if r["n"] is not None else hidden]
+                    for n, r in zip(names, rows, strict=True)],
+        hovertemplate=_template(lang)))
+    fig.update_yaxes(tickformat=",.0f")
+    sub = t("cost_sub", lang, h=horizon, py=t("price_year", lang, y=price_year))
+    return layout(fig, t("fig_totals", lang), lang, None, t("dkk_axis", lang),
+                   subtitle=f"{sub} · {t('ci95_short', lang)}")
+
+
+def municipality_savings(frame: pl.DataFrame, horizon: int, price_year: Any,
+                         lang: Lang) -> go.Figure:
+    """Saving per person by municipality with its 95 % interval (shown rows only)."""
+    rows = frame.filter(pl.col("estimate").is_not_null()).sort("estimate").to_dicts()
+    def fmt(v: float) -> str:
+        return fmt_dkk(v, lang)
+    fig = go.Figure(go.Scatter(
+        x=[r["estimate"] for r in rows], y=[name_of(r["municipality_code"]) for r in rows],
+        mode="markers",
+        marker={"size": 10, "color": ARM_COLOURS["ips"]},
+        error_x={"type": "data", "symmetric": False,
+                 "array": [r["high"] - r["estimate"] for r in rows],
+                 "arrayminus": [r["estimate"] - r["low"] for r in rows], "color": "#333333"},
+        customdata=[[name_of(r["municipality_code"]), fmt(r["estimate"]),
+                     fmt_interval(r["low"], r["high"], fmt),
+                     f"{fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"]
+                    for r in rows],
+        hovertemplate=_template(lang)))
+    fig.add_vline(x=0, line_dash="dot", line_color="#666666")
+    fig.update_xaxes(tickformat=",.0f")
+    sub = t("cost_sub", lang, h=horizon, py=t("price_year", lang, y=price_year))
+    return layout(fig, t("fig_muni_saving", lang), lang, t("dkk_axis", lang), None,
+                   height=max(260, 40 * len(rows) + 140),
+                   subtitle=f"{sub} · {t('ci95_short', lang)} · {t('saving_short', lang)}")

@@ -1,0 +1,395 @@
+"""Danish (default) and English texts of the dashboard.
+
+`t(key, lang, **values)` looks a text up and fills its ``{placeholders}``;
+`label(kind, code, lang)` names a code (arm, measure, status, ...). A missing
+key raises KeyError so a typo fails the tests instead of showing a blank.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["da", "en"]
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "nav_overview": ("Overblik", "Overview"),
+    "nav_effect": ("Beskæftigelseseffekt", "Employment effect"),
+    "nav_costs": ("Økonomi", "Economics"),
+    "nav_rollout": ("Udrulning", "Rollout"),
+    "nav_data": ("Datagrundlag", "Data"),
+    # sidebar
+    "filters": ("Udvælgelse", "Selection"),
+    "region": ("Region", "Region"),
+    "all_regions": ("Alle regioner", "All regions"),
+    "municipalities": ("Kommuner", "Municipalities"),
+    "all_municipalities": ("Alle kommuner", "All municipalities"),
+    "start_years": ("Startår", "Start year"),
+    "age_bands": ("Aldersgruppe ved start", "Age band at start"),
+    "all_age_bands": ("Alle aldersgrupper", "All age bands"),
+    "arms": ("Grupper", "Groups"),
+    "all_arms": ("Alle grupper", "All groups"),
+    "sidebar_extract": ("Udtræk {date} · data til og med {as_of}",
+                        "Extract {date} · data as of {as_of}"),
+    "sidebar_link_help": ("Adressen i browseren gengiver udvælgelsen: del linket.",
+                          "The browser address reproduces this selection: share the link."),
+    "data_dir_missing": ("Datamappen {path} findes ikke. Sæt IPS_DATA_DIR til en mappe med "
+                         "et udtræk (se Datagrundlag / kontrakten).",
+                         "The data directory {path} does not exist. Set IPS_DATA_DIR to a "
+                         "folder holding an extract (see Data / the contract)."),
+    "load_failed": ("Udtrækket kunne ikke indlæses: {reason}. Prøv igen, når filerne er "
+                    "færdigskrevne.", "The extract could not be loaded: {reason}. Try again "
+                    "once the files are completely written."),
+    "loading": ("Indlæser og validerer udtrækket …", "Loading and validating the extract …"),
+    # shared
+    "no_selection": ("Udvælgelsen indeholder ingen deltagere. Udvid filtrene i sidepanelet "
+                     "(fx startår, kommuner eller aldersgruppe).",
+                     "The selection holds no participants. Widen the filters in the sidebar "
+                     "(e.g. start year, municipalities or age band)."),
+    "suppressed_note": ("Tal bygget på færre end {k} personer vises som »{label}« "
+                        "(diskretionering).",
+                        "Figures based on fewer than {k} persons are shown as \"{label}\" "
+                        "(disclosure control)."),
+    "download_csv": ("Hent CSV", "Download CSV"),
+    "download_xlsx": ("Hent Excel", "Download Excel"),
+    "ci95": ("95 %-konfidensinterval", "95 % confidence interval"),
+    "ci95_short": ("95 %-KI", "95 % CI"),
+    "n": ("n", "n"),
+    "horizon": ("Opfølgningstid", "Follow-up"),
+    "horizon_opt": ("{h} måneder", "{h} months"),
+    "measure": ("Mål", "Measure"),
+    "price_year": ("{y}-priser", "{y} prices"),
+    "share_axis": ("Andel (%)", "Share (%)"),
+    "weeks_axis": ("Uger", "Weeks"),
+    "dkk_axis": ("Kr. pr. person", "DKK per person"),
+    "group": ("Gruppe", "Group"),
+    "difference": ("Forskel IPS − sammenligning", "Difference IPS − comparison"),
+    # overview
+    "overview_title": ("IPS – overblik", "IPS – overview"),
+    "overview_intro": ("IPS (Individuelt Planlagt job med Støtte) hjælper mennesker med "
+                       "svær psykisk sygdom i ordinært job eller uddannelse. Tallene nedenfor "
+                       "følger udvælgelsen i sidepanelet.",
+                       "IPS (Individual Placement and Support) helps people with severe "
+                       "mental illness into ordinary jobs or education. The figures below "
+                       "follow the selection in the sidebar."),
+    "participants": ("Deltagere", "Participants"),
+    "ov_head18": ("I job eller uddannelse inden for 18 måneder",
+                  "In job or education within 18 months"),
+    "ov_head30": ("I job eller uddannelse ved 30 måneder (ved periodens slutning)",
+                  "In job or education at 30 months (at the end of the period)"),
+    "ov_diff": ("Forskel IPS − sammenligning, {h} mdr.",
+                "Difference IPS − comparison, {h} months"),
+    "ov_arm_h": ("{arm}, {h} mdr.", "{arm}, {h} months"),
+    "participants_arm": ("Deltagere: {arm}", "Participants: {arm}"),
+    "ov_weeks": ("Ekstra uger i job/uddannelse, 18 mdr.",
+                 "Extra weeks in job/education, 18 months"),
+    "ov_saving": ("Besparelse pr. person, 18 mdr.", "Saving per person, 18 months"),
+    "ov_status": ("Kommuner: {status}", "Municipalities: {status}"),
+    "ov_status_caption": ("Status pr. {date} for kommunerne i udvælgelsen.",
+                          "Status on {date} of the municipalities in the selection."),
+    "ov_extract": ("Udtræk: {date}", "Extract: {date}"),
+    "ov_health_ok": ("Alle datafiler er godkendt", "All data files accepted"),
+    "ov_health_bad": ("{n} datafil(er) afvist – se Datagrundlag",
+                      "{n} data file(s) rejected – see Data"),
+    "ov_health_problems": ("Udtrækket har problemer – se Datagrundlag",
+                           "The extract has problems – see Data"),
+    "ov_health_link": ("Åbn datagrundlaget", "Open the data page"),
+    "ov_no_costs": ("Besparelsen kan ikke vises: udtrækket har ingen omkostningsdata for "
+                    "udvælgelsen (se Datagrundlag).",
+                    "The saving cannot be shown: the extract has no cost data for the "
+                    "selection (see Data)."),
+    "ov_no_rollout": ("Kommunernes status kan ikke vises: udtrækket har ingen udrulningsdata "
+                      "(se Datagrundlag).",
+                      "Municipality status cannot be shown: the extract has no rollout data "
+                      "(see Data)."),
+    "ov_costs_head": ("Økonomi og udrulning", "Economics and rollout"),
+    "ref_title": ("Publicerede resultater (Projekt Inklusion)",
+                  "Published results (Projekt Inklusion)"),
+    "ref_intro": ("Til sammenligning: det danske lodtrækningsforsøg (720 deltagere, "
+                  "2012–2016). Tallene er fra kilderne, ikke fra udtrækket.",
+                  "For comparison: the Danish randomised trial (720 participants, "
+                  "2012–2016). Figures are from the sources, not from the extract."),
+    "ref_figure": ("Resultat", "Result"),
+    "ref_values": ("Tal", "Figures"),
+    "ref_source": ("Kilde", "Source"),
+    "ref_star_head": ("STAR", "STAR"),
+    "ref_fu_head": ("30-måneders opfølgning", "30-month follow-up"),
+    "ref_fu_note": ("Registerbaseret opfølgning (2023); IPS / IPS udvidet / sædvanlig indsats. "
+                    "Vises adskilt fra STAR-tallene og blandes ikke med dem.",
+                    "Register-based follow-up (2023); IPS / IPS enhanced / usual services. "
+                    "Shown apart from the STAR figures, never mixed with them."),
+    # effect page
+    "effect_title": ("Beskæftigelseseffekt", "Employment effect"),
+    "effect_intro": ("Andel i ordinært job eller uddannelse og uger i job/uddannelse efter "
+                     "start, for IPS, IPS-lignende forløb og sammenligningsgruppen.",
+                     "Share in ordinary job or education and weeks in job/education after "
+                     "start, for IPS, IPS-like courses and the comparison group."),
+    "not_observable": ("Endnu ikke observerbare ved {h} måneder (horisonten er ikke udløbet; "
+                       "de indgår ikke i nævneren): {parts}",
+                       "Not yet observable at {h} months (horizon not elapsed; left out of "
+                       "the denominator): {parts}"),
+    "waiting_col": ("Endnu ikke observerbare", "Not yet observable"),
+    "funnel_share": ("IPS-andel, 18 mdr.", "IPS share, 18 months"),
+    "fig_arms": ("{measure} inden for {h} måneder efter gruppe",
+                 "{measure} within {h} months by group"),
+    "fig_trend": ("{measure} ved {h} måneder efter startår",
+                  "{measure} at {h} months by start year"),
+    "fig_breakdown": ("{measure} ved {h} måneder efter {dimension}",
+                      "{measure} at {h} months by {dimension}"),
+    "fig_funnel": ("Tragtdiagram: IPS-andel i job/uddannelse ved 18 mdr. pr. kommune",
+                   "Funnel plot: IPS share in job/education at 18 months by municipality"),
+    "funnel_axis_n": ("IPS-deltagere med 18-måneders resultat (n)",
+                      "IPS participants with an 18-month outcome (n)"),
+    "funnel_pooled": ("Samlet andel {p}", "Pooled share {p}"),
+    "funnel_95": ("95 %-grænser", "95 % limits"),
+    "funnel_998": ("99,8 %-grænser", "99.8 % limits"),
+    "funnel_caption": ("Blå: inden for grænserne · orange: uden for 95 %-grænserne · rød: uden "
+                       "for 99,8 %-grænserne, dvs. mere afvigelse end tilfældig variation "
+                       "forklarer. Kommuner med færre end {k} IPS-deltagere vises ikke.",
+                       "Blue: within the limits · orange: outside the 95 % limits · red: "
+                       "outside the 99.8 % limits, i.e. more variation than chance explains. "
+                       "Municipalities with fewer than {k} IPS participants are not shown."),
+    "funnel_none": ("Ingen IPS-deltagere med 18-måneders resultat i udvælgelsen.",
+                    "No IPS participants with an 18-month outcome in the selection."),
+    "sort_by": ("Sortér efter", "Sort by"),
+    "breakdowns": ("Opdelinger", "Breakdowns"),
+    "trend_head": ("Udvikling efter startår", "Trend by start year"),
+    "funnel_head": ("Kommunesammenligning", "Municipality comparison"),
+    "diff_none": ("Forskellen kan ikke vises: for få personer i IPS- eller "
+                  "sammenligningsgruppen.",
+                  "The difference cannot be shown: too few persons in the IPS or the "
+                  "comparison group."),
+    "no_outcomes": ("Ingen resultater ved {h} måneder i udvælgelsen endnu.",
+                    "No outcomes at {h} months in the selection yet."),
+    # costs page
+    "costs_title": ("Økonomi", "Economics"),
+    "costs_intro": ("Gennemsnitlige offentlige udgifter pr. person (psykiatri, almen praksis, "
+                    "beskæftigelses- og sociale indsatser, IPS) og besparelsen ved IPS.",
+                    "Mean public costs per person (psychiatry, general practice, employment "
+                    "and social measures, IPS) and the saving with IPS."),
+    "costs_missing": ("Udtrækket har ingen omkostningsdata (mappen costs/ er tom eller "
+                      "mangler, eller filerne er afvist). Siden viser tal, når en costs-fil "
+                      "er leveret – se Datagrundlag.",
+                      "The extract has no cost data (the costs/ folder is empty or missing, "
+                      "or its files were rejected). This page shows figures once a costs "
+                      "file is delivered – see Data."),
+    "costs_none_selected": ("Ingen omkostninger for udvælgelsen ved {h} måneder.",
+                            "No costs for the selection at {h} months."),
+    "saving": ("Besparelse pr. person ({h} mdr., {py})", "Saving per person ({h} months, {py})"),
+    "total_saving": ("Samlet besparelse i udvælgelsen, estimat ({py})",
+                     "Total saving in the selection, estimate ({py})"),
+    "million_dkk": ("{x} mio. kr.", "DKK {x} million"),
+    "saving_head": ("Besparelse ved IPS", "Saving with IPS"),
+    "cost_head": ("Samlet udgift pr. person, {h} måneder", "Total cost per person, {h} months"),
+    "category": ("Udgiftskategori", "Cost category"),
+    "total_saving_help": ("Estimat: besparelse pr. person × {n} IPS-deltagere i udvælgelsen.",
+                          "Estimate: saving per person × {n} IPS participants in the "
+                          "selection."),
+    "fig_categories": ("Udgift pr. person efter kategori", "Cost per person by category"),
+    "fig_totals": ("Samlet udgift pr. person efter gruppe", "Total cost per person by group"),
+    "fig_muni_saving": ("Besparelse pr. person efter kommune",
+                        "Saving per person by municipality"),
+    "cost_sub": ("{h} måneder · {py}", "{h} months · {py}"),
+    "saving_short": ("positiv = IPS billigere", "positive = IPS costs less"),
+    "muni_head": ("Efter kommune", "By municipality"),
+    "muni_saving_none": ("Ingen kommune har nok personer i både IPS- og sammenligningsgruppen.",
+                         "No municipality has enough persons in both the IPS and the "
+                         "comparison group."),
+    "saving_caption": ("Besparelse = sammenligningsgruppens gennemsnit − IPS-gruppens "
+                       "gennemsnit (Welch-interval). Positiv = IPS er billigere.",
+                       "Saving = comparison mean − IPS mean (Welch interval). Positive = "
+                       "IPS costs less."),
+    # rollout page
+    "rollout_title": ("Udrulning", "Rollout"),
+    "rollout_intro": ("Status for IPS i kommunerne, implementering, kapacitet og "
+                      "modeltroskab (IPS-25).",
+                      "IPS status in the municipalities, implementation, capacity and "
+                      "fidelity (IPS-25)."),
+    "as_of_date": ("Status pr. dato", "Status on date"),
+    "rollout_missing": ("Udtrækket har ingen udrulningsdata (mappen rollout/ er tom eller "
+                        "mangler, eller filerne er afvist). Kommunernes status kan ikke vises "
+                        "– se Datagrundlag.",
+                        "The extract has no rollout data (the rollout/ folder is empty or "
+                        "missing, or its files were rejected). Municipality status cannot be "
+                        "shown – see Data."),
+    "fidelity_missing": ("Udtrækket har ingen fidelitetsmålinger (mappen fidelity/ er tom "
+                         "eller mangler).",
+                         "The extract has no fidelity reviews (the fidelity/ folder is empty "
+                         "or missing)."),
+    "progress": ("{k} af {n} kommuner i Region Hovedstaden samarbejder om IPS pr. {date} "
+                 "(aftale, implementering eller drift).",
+                 "{k} of {n} municipalities in Region Hovedstaden collaborate on IPS on "
+                 "{date} (agreement, implementing or operating)."),
+    "fig_map": ("Kommunernes IPS-status pr. {date}", "Municipalities' IPS status on {date}"),
+    "map_bornholm": ("Bornholm (flyttet)", "Bornholm (moved)"),
+    "map_caption": ("Kortet viser kommuner med et kortpunkt (Region Hovedstaden); "
+                    "{k} andre kommuner står kun i tabellen. Boblens størrelse = aktive "
+                    "deltagere.",
+                    "The map shows municipalities with a map point (Region Hovedstaden); "
+                    "{k} other municipalities are in the table only. Bubble size = active "
+                    "participants."),
+    "timeline_head": ("Statusforløb", "Status history"),
+    "fig_timeline": ("Statusperioder pr. kommune", "Status periods by municipality"),
+    "impl_head": ("Implementering", "Implementation"),
+    "fig_impl": ("År siden implementeringsstart", "Years since implementation started"),
+    "fig_impl_sub": ("Pr. {date} · skraveret: de 2–3 år, det normalt tager",
+                     "On {date} · shaded: the usual 2–3 years"),
+    "fidelity_sub": ("≤ 73 ikke IPS · 74–99 rimelig · 100–114 god · 115–125 eksemplarisk",
+                     "≤ 73 not IPS · 74–99 fair · 100–114 good · 115–125 exemplary"),
+    "fig_caseload": ("Aktive deltagere pr. IPS-konsulent (årsværk)",
+                     "Active participants per IPS consultant (FTE)"),
+    "fig_caseload_sub": ("Pr. {date} · IPS-normen er højst {norm} (stiplet) · n = aktive "
+                         "deltagere", "On {date} · the IPS norm is at most {norm} (dashed) · "
+                         "n = active participants"),
+    "within_norm": ("Inden for normen (≤ {norm})", "Within the norm (≤ {norm})"),
+    "over_norm": ("Over normen (> {norm})", "Above the norm (> {norm})"),
+    "years_axis": ("År", "Years"),
+    "fidelity_head": ("Modeltroskab (IPS-25)", "Fidelity (IPS-25)"),
+    "fig_fidelity": ("Seneste IPS-25-score pr. kommune (25–125)",
+                     "Latest IPS-25 score by municipality (25–125)"),
+    "fig_fidelity_trend": ("IPS-25-score over tid", "IPS-25 score over time"),
+    "score_axis": ("IPS-25-score (point)", "IPS-25 score (points)"),
+    "caseload_head": ("Kapacitet", "Capacity"),
+    "caseload_axis": ("Deltagere pr. årsværk", "Participants per FTE"),
+    "caseload_none": ("Ingen kommuner med både årsværk og nok aktive deltagere til at vise "
+                      "en sagsstamme.",
+                      "No municipality has both FTE and enough active participants to show "
+                      "a caseload."),
+    "impl_none": ("Ingen kommuner har startet implementering pr. denne dato.",
+                  "No municipality had started implementing by this date."),
+    "status_table": ("Kommuner", "Municipalities"),
+    "col_since": ("Siden", "Since"),
+    "col_target": ("Målgruppe", "Target group"),
+    "col_fte": ("Årsværk (IPS-konsulenter)", "FTE (IPS consultants)"),
+    "col_active": ("Aktive deltagere", "Active participants"),
+    "col_band": ("Niveau", "Band"),
+    "col_reviewed": ("Målt", "Reviewed"),
+    # data page
+    "data_title": ("Datagrundlag", "Data"),
+    "data_intro": ("Hvilke filer udtrækket består af, hvilke der er godkendt eller afvist og "
+                   "hvorfor, og kontrakten som filerne skal følge.",
+                   "Which files the extract consists of, which were accepted or rejected "
+                   "and why, and the contract the files must follow."),
+    "extract_date": ("Udtræksdato", "Extract date"),
+    "as_of": ("Opgjort pr.", "As of"),
+    "data_dir": ("Datamappe", "Data directory"),
+    "fingerprint": ("Fingeraftryk", "Fingerprint"),
+    "data_ok": ("Alle filer er godkendt.", "All files were accepted."),
+    "data_rejected": ("{n} fil(er) er afvist og indgår ikke i tallene.",
+                      "{n} file(s) were rejected and are not in the figures."),
+    "problems": ("Problemer med udtrækket", "Problems with the extract"),
+    "tables_head": ("Tabeller", "Tables"),
+    "files_head": ("Filer", "Files"),
+    "rejections_head": ("Afvisninger", "Rejections"),
+    "no_rejections": ("Ingen afvisninger.", "No rejections."),
+    "contract_head": ("Kontrakt for udtræk", "Extract contract"),
+    "contract_show": ("Vis kontrakten (genereret fra modellerne i ips_data.contract)",
+                      "Show the contract (generated from the models in ips_data.contract)"),
+    "col_required": ("Påkrævet", "Required"),
+    "col_rows": ("Rækker", "Rows"),
+    "col_path": ("Fil", "File"),
+    "col_size": ("Størrelse (bytes)", "Size (bytes)"),
+    "col_mtime": ("Ændret", "Modified"),
+    "col_rule": ("Regel", "Rule"),
+    "col_column": ("Kolonne", "Column"),
+    "col_row_numbers": ("Rækkenumre (op til 5)", "Row numbers (up to 5)"),
+    "col_message": ("Forklaring", "Explanation"),
+    "no_files": ("Ingen filer fundet i datamappen.", "No files found in the data directory."),
+}
+
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "horizon": {"18": ("18 måneder", "18 months"), "30": ("30 måneder", "30 months")},
+    "arm": {
+        "ips": ("IPS", "IPS"),
+        "ips_like": ("IPS-lignende", "IPS-like"),
+        "comparison": ("Sammenligning", "Comparison"),
+    },
+    "measure": {
+        "job_or_education_any": ("Andel i job/uddannelse på et tidspunkt",
+                                 "Share in job/education at any time"),
+        "job_or_education_at_end": ("Andel i job/uddannelse ved periodens slutning",
+                                    "Share in job/education at the end"),
+        "weeks_mean": ("Gns. uger i job/uddannelse", "Mean weeks in job/education"),
+    },
+    "dimension": {
+        "age_band": ("aldersgruppe", "age band"),
+        "sex": ("køn", "sex"),
+        "benefit_at_start": ("ydelse ved start", "benefit at start"),
+        "treatment_unit": ("behandlingsenhed", "treatment unit"),
+        "start_year": ("startår", "start year"),
+        "municipality_code": ("kommune", "municipality"),
+    },
+    "sex": {"F": ("Kvinder", "Women"), "M": ("Mænd", "Men")},
+    "benefit_at_start": {
+        "kontanthjaelp": ("Kontanthjælp", "Social assistance"),
+        "uddannelseshjaelp": ("Uddannelseshjælp", "Education assistance"),
+        "ressourceforloeb": ("Ressourceforløb", "Resource course"),
+        "jobafklaring": ("Jobafklaring", "Job clarification"),
+        "ledighedsydelse": ("Ledighedsydelse", "Flex-job waiting benefit"),
+        "sygedagpenge": ("Sygedagpenge", "Sickness benefit"),
+        "revalidering": ("Revalidering", "Rehabilitation"),
+        "dagpenge": ("Dagpenge", "Unemployment benefit"),
+        "foertidspension": ("Førtidspension", "Disability pension"),
+        "selvforsoergende": ("Selvforsørgende", "Self-supporting"),
+        "other": ("Andet", "Other"),
+    },
+    "treatment_unit": {
+        "f_act": ("F-ACT", "F-ACT"),
+        "opus": ("OPUS", "OPUS"),
+        "outpatient": ("Ambulant", "Outpatient"),
+        "other": ("Andet", "Other"),
+    },
+    "status": {
+        "not_started": ("Ikke startet", "Not started"),
+        "agreement": ("Aftale", "Agreement"),
+        "implementing": ("Implementering", "Implementing"),
+        "operating": ("I drift", "Operating"),
+        "stopped": ("Stoppet", "Stopped"),
+    },
+    "category": {
+        "psychiatric_inpatient": ("Psykiatrisk indlæggelse", "Psychiatric inpatient"),
+        "psychiatric_outpatient": ("Psykiatrisk ambulant", "Psychiatric outpatient"),
+        "psychiatric_emergency": ("Psykiatrisk akut", "Psychiatric emergency"),
+        "primary_care": ("Almen praksis", "Primary care"),
+        "employment_services": ("Beskæftigelsesindsats", "Employment services"),
+        "social_services": ("Sociale indsatser", "Social services"),
+        "ips_service": ("IPS-indsats", "IPS service"),
+    },
+    "band": {
+        "exemplary": ("Eksemplarisk (115–125)", "Exemplary (115–125)"),
+        "good": ("God (100–114)", "Good (100–114)"),
+        "fair": ("Rimelig (74–99)", "Fair (74–99)"),
+        "not_ips": ("Ikke IPS (≤ 73)", "Not IPS (≤ 73)"),
+    },
+    "target_group": {
+        "adults": ("Voksne", "Adults"), "youth": ("Unge", "Youth"), "both": ("Begge", "Both"),
+    },
+    "file_status": {
+        "accepted": ("Godkendt", "Accepted"),
+        "rejected": ("Afvist", "Rejected"),
+        "ignored": ("Ignoreret", "Ignored"),
+    },
+}
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    """The text ``key`` in ``lang`` with ``values`` filled in."""
+    da, en = TEXTS[key]
+    text = da if lang == "da" else en
+    return text.format(**values) if values else text
+
+
+def label(kind: str, code: object, lang: Lang) -> str:
+    """The name of a code (``label("arm", "ips", "da") == "IPS"``); unknown → the code."""
+    names = LABELS[kind].get(str(code))
+    if names is None:
+        return "–" if code is None else str(code)
+    return names[0] if lang == "da" else names[1]
+
+
+def code_of(kind: str, text: object) -> object:
+    """The code whose name in either language (or which itself) is ``text``; else ``text``."""
+    for code, names in LABELS[kind].items():
+        if text == code or text in names:
+            return code
+    return text

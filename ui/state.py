@@ -1,0 +1,286 @@
+"""Cached loading, the shared sidebar selection and cached calls into `ips_data`.
+
+* One `Dataset` per (data directory, fingerprint) is shared by all sessions
+  (`st.cache_resource`, at most two extracts kept); it is never mutated.
+* Every engine call goes through `call()`, cached with the Dataset's
+  fingerprint in the key, so a changed extract is never served stale.
+* The sidebar widgets are bound to URL query parameters (their keys are the
+  parameter names), so a link reproduces the view. Options whose labels depend
+  on the language are re-written to codes when the language changes (a bound
+  widget stores its formatted label).
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import streamlit as st
+from pydantic import ValidationError
+from streamlit.runtime.pages_manager import PagesManager
+
+from ips_data import costs, effect, rollout
+from ips_data.contract import AGE_BANDS, ARMS, EARLIEST_START
+from ips_data.database import Dataset, load_dataset
+from ips_data.disclosure import DisclosurePolicy, protect_frame
+from ips_data.discovery import discover, resolve_data_dir
+from ips_data.filters import Filters
+from ips_data.formatting import fmt_date
+from ips_data.municipalities import MUNICIPALITIES, REGIONS
+from ips_data.summary import build_summary
+from ui.i18n import Lang, code_of, label, t
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+THRESHOLD_ENV = "IPS_SUPPRESSION_THRESHOLD"
+HOVEDSTADEN = 1084
+_SELECTION = "_ips_selection"
+_LANG = "_ips_lang"
+_LANG_CHANGED = "_ips_lang_changed"
+
+
+def policy() -> DisclosurePolicy:
+    """The disclosure policy; threshold from $IPS_SUPPRESSION_THRESHOLD (default 5).
+    A value that is not a whole number ≥ 3 stops the app with an error."""
+    raw = os.environ.get(THRESHOLD_ENV, "5")
+    try:
+        return DisclosurePolicy(threshold=int(raw))
+    except (ValueError, ValidationError):
+        st.error(f"{THRESHOLD_ENV}={raw!r}: the suppression threshold must be a whole number "
+                 "of at least 3.")
+        st.stop()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What every page works on: language, filters, policy and the loaded extract."""
+
+    lang: Lang
+    filters: Filters
+    policy: DisclosurePolicy
+    ds: Dataset = field(compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        return self.policy.label
+
+
+# --------------------------------------------------------------------------- loading
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _load(data_dir: str, fingerprint: str) -> Dataset:
+    """The validated extract; `fingerprint` only keys the cache."""
+    return load_dataset(data_dir)
+
+
+def dataset(lang: Lang) -> Dataset:
+    """The current extract, reloaded when any file changes; stops with an error if absent."""
+    data_dir = resolve_data_dir(None)
+    try:
+        fingerprint = discover(data_dir).fingerprint
+    except FileNotFoundError:
+        st.error(t("data_dir_missing", lang, path=str(data_dir)))
+        st.stop()
+    with st.spinner(t("loading", lang)):
+        try:
+            return _load(str(data_dir.resolve()), fingerprint)
+        except RuntimeError as exc:  # the files kept changing while they were loaded
+            st.error(t("load_failed", lang, reason=str(exc)))
+            st.stop()
+
+
+# ---------------------------------------------------------------------- engine calls
+def _participants_by_arm(ds: Dataset, f: Filters, p: DisclosurePolicy) -> pl.DataFrame:
+    raw = ds.query("participants_by_arm", f.params())
+    return protect_frame(raw, policy=p, n_col="n", total_shown=False)
+
+
+_ENGINE: dict[str, Callable[..., Any]] = {
+    "summary": build_summary,
+    "participants_by_arm": _participants_by_arm,
+    "arm_effects": effect.arm_effects,
+    "differences": effect.differences,
+    "effect_by_group": effect.effect_by_group,
+    "funnel": effect.funnel,
+    "arm_costs": costs.arm_costs,
+    "savings": costs.savings,
+    "costs_by_category": costs.costs_by_category,
+    "savings_by_municipality": costs.savings_by_municipality,
+    "municipality_status": rollout.municipality_status,
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(_ds: Dataset, fingerprint: str, name: str, filters_json: str, threshold: int,
+            kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    filters = Filters.model_validate_json(filters_json)
+    return _ENGINE[name](_ds, filters, DisclosurePolicy(threshold=threshold), **dict(kwargs))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_area(_ds: Dataset, fingerprint: str, name: str, filters_json: str,
+                 as_of: date | None) -> pl.DataFrame:
+    filters = Filters.model_validate_json(filters_json)
+    if name == "timeline":
+        return rollout.timeline(_ds, filters)
+    return rollout.fidelity_reviews(_ds, filters, as_of)
+
+
+def call(sel: Selection, name: str, *, filters: Filters | None = None, **kwargs: Any) -> Any:
+    """A disclosure-protected `ips_data` result for the selection (cached)."""
+    f = sel.filters if filters is None else filters
+    return _cached(sel.ds, sel.ds.fingerprint, name, f.model_dump_json(),
+                   sel.policy.threshold, tuple(sorted(kwargs.items())))
+
+
+def timeline(sel: Selection) -> pl.DataFrame:
+    return _cached_area(sel.ds, sel.ds.fingerprint, "timeline", sel.filters.model_dump_json(),
+                        None)
+
+
+def fidelity_reviews(sel: Selection, as_of: date) -> pl.DataFrame:
+    return _cached_area(sel.ds, sel.ds.fingerprint, "fidelity", sel.filters.model_dump_json(),
+                        as_of)
+
+
+def any_participants(sel: Selection) -> bool:
+    """False when the filters select nobody (the pages then explain instead of plotting)."""
+    return call(sel, "participants_by_arm").height > 0
+
+
+def status_counts(municipalities: list[dict], region: int | None = None) -> dict[str, int]:
+    """Municipalities per status from the summary's municipality list."""
+    frame = pl.DataFrame(municipalities, schema_overrides={"status": pl.String,
+                                                           "region_code": pl.Int64},
+                         infer_schema_length=None)
+    if frame.is_empty():
+        frame = pl.DataFrame(schema={"status": pl.String, "region_code": pl.Int64})
+    return rollout.status_counts(frame, region)
+
+
+def at_horizon(frame: pl.DataFrame, horizon: int) -> pl.DataFrame:
+    """The rows of one follow-up horizon."""
+    return frame.filter(pl.col("horizon_months") == horizon)
+
+
+def collaborating(sel: Selection, when: date) -> tuple[int, int]:
+    """(municipalities of Region Hovedstaden collaborating on IPS on `when`, all 29):
+    status agreement, implementing or operating. A region-level fact, so the sidebar
+    filters do not apply."""
+    frame = call(sel, "municipality_status", filters=Filters(region=HOVEDSTADEN), as_of=when)
+    counts = rollout.status_counts(frame, HOVEDSTADEN)
+    total = sum(m.region_code == HOVEDSTADEN for m in MUNICIPALITIES.values())
+    return sum(counts[s] for s in rollout.COLLABORATING), total
+
+
+def arm_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows in the order IPS, IPS-like, comparison (within each horizon, if any)."""
+    rank = pl.col("arm").replace_strict(list(ARMS), list(range(len(ARMS))), default=99)
+    keys = [c for c in ("horizon_months", "group_value", "category") if c in frame.columns]
+    return frame.sort([*keys, rank])
+
+
+def has_rows(sel: Selection, table: str) -> bool:
+    """True when the extract has accepted rows in `table` (optional tables may be empty)."""
+    return sel.ds.report.accepted_rows(table) > 0
+
+
+# ------------------------------------------------------------------------- widgets
+def language_toggle() -> Lang:
+    """The English toggle (URL parameter ``en``); remembers whether it just changed."""
+    english = st.sidebar.toggle("English", key="en", bind="query-params")
+    lang: Lang = "en" if english else "da"
+    previous = st.session_state.get(_LANG)
+    st.session_state[_LANG_CHANGED] = previous is not None and previous != lang
+    st.session_state[_LANG] = lang
+    return lang
+
+
+def canonical(key: str, kind: str | None, options: Sequence[Any], multi: bool) -> None:
+    """Before a bound widget is drawn: turn a stored label back into its code, drop values
+    that are no longer options, and re-send the value when the language changed."""
+    if key not in st.session_state:
+        return
+    current = st.session_state[key]
+    values = list(current) if multi else [current]
+    codes = [code_of(kind, v) if kind else v for v in values]
+    kept = [c for c in codes if c in options or c is None]
+    if kept != values or (kind and st.session_state.get(_LANG_CHANGED)):
+        st.session_state[key] = kept if multi else (kept[0] if kept else options[0])
+
+
+def _only(values: Sequence[Any], options: Sequence[Any], kind: str | None = None) -> tuple:
+    codes = [code_of(kind, v) if kind else v for v in values]
+    return tuple(c for c in options if c in codes)
+
+
+def _municipality_label(code: int) -> str:
+    return f"{code} {MUNICIPALITIES[code].name}"
+
+
+def sidebar(lang: Lang) -> Selection:
+    """Draw the shared filters, remember the selection for the pages and return it."""
+    ds = dataset(lang)
+    with st.sidebar:
+        st.subheader(t("filters", lang))
+        region = st.selectbox(t("region", lang), list(REGIONS), format_func=REGIONS.get,
+                              index=None, placeholder=t("all_regions", lang), key="region",
+                              bind="query-params")
+        options = sorted((c for c, m in MUNICIPALITIES.items()
+                          if region is None or m.region_code == region),
+                         key=lambda c: MUNICIPALITIES[c].name)
+        canonical("kom", None, options, multi=True)
+        chosen = st.multiselect(t("municipalities", lang), options,
+                                format_func=_municipality_label, key="kom",
+                                placeholder=t("all_municipalities", lang), bind="query-params")
+        first, last = EARLIEST_START.year, max(ds.as_of.year, EARLIEST_START.year + 1)
+        years = st.slider(t("start_years", lang), first, last, (first, last), key="aar",
+                          bind="query-params")
+        ages = st.multiselect(t("age_bands", lang), AGE_BANDS, key="alder",
+                              placeholder=t("all_age_bands", lang), bind="query-params")
+        canonical("gruppe", "arm", ARMS, multi=True)
+        arms = st.multiselect(t("arms", lang), ARMS, format_func=lambda a: label("arm", a, lang),
+                              key="gruppe", placeholder=t("all_arms", lang),
+                              bind="query-params")
+        extract = ds.report.extract_date
+        st.caption(t("sidebar_extract", lang, date=fmt_date(extract, lang),
+                     as_of=fmt_date(ds.as_of, lang)))
+        st.caption(t("sidebar_link_help", lang))
+    filters = Filters(
+        municipalities=_only(chosen, options), region=region,
+        start_year_from=years[0] if years[0] > first else None,
+        start_year_to=years[1] if years[1] < last else None,
+        age_bands=_only(ages, AGE_BANDS), arms=_only(arms, ARMS, "arm"),
+    )
+    sel = Selection(lang=lang, filters=filters, policy=policy(), ds=ds)
+    st.session_state[_SELECTION] = sel
+    return sel
+
+
+def selection() -> Selection:
+    """The selection the sidebar made in this run (pages call this first).
+
+    Streamlit runs an app beside a ``pages/`` folder in its old multipage mode until
+    the process's first `st.navigation` call, so the very first visit after a
+    server start can run a page file directly (its file name matches the link).
+    Then this runs app.py, whose navigation draws the shell and runs the page, and
+    stops the direct run.
+    """
+    if getattr(PagesManager, "uses_pages_directory", False) or _SELECTION not in st.session_state:
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()
+    return st.session_state[_SELECTION]
+
+
+def choice(title: str, options: Sequence[Any], fmt: Callable[[Any], str], key: str,
+           kind: str | None = None, horizontal: bool = True) -> Any:
+    """A URL-bound radio whose labels may depend on the language; returns a code."""
+    canonical(key, kind, options, multi=False)
+    value = st.radio(title, options, format_func=fmt, key=key, horizontal=horizontal,
+                     bind="query-params")
+    value = code_of(kind, value) if kind else value
+    return value if value in options else options[0]
