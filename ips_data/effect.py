@@ -45,6 +45,12 @@ def _with_intervals(raw: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
+def participants_by_arm(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
+    """Persons in the selection per arm (protected; no total is shown with them)."""
+    raw = ds.query("participants_by_arm", filters.params())
+    return protect_frame(raw, policy=policy, n_col="n", total_shown=False)
+
+
 def arm_effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Per horizon and arm: n, not_yet_observable and the three measures with 95 % CIs."""
     params = filters.params()

@@ -41,7 +41,7 @@ NOBODY = {"aar": ["2005", "2010"]}  # the sample's participants start 2013 or la
 
 
 @pytest.fixture(autouse=True)
-def _navigation_app(monkeypatch: pytest.MonkeyPatch) -> None:
+def _navigation_app(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
     """Run app.py as a plain st.navigation app.
 
     Streamlit treats an app beside a folder called ``pages/`` as a v1 multipage app
@@ -52,6 +52,7 @@ def _navigation_app(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(script_runner, "_mpa_v1",
                         lambda path: runpy.run_path(path, run_name="__main__"))
     monkeypatch.delenv("IPS_SUPPRESSION_THRESHOLD", raising=False)
+    monkeypatch.setenv("IPS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "ips-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -157,3 +157,12 @@ def test_funnel_pooled_share_and_limits(ds):
     assert fu.n_total == 6
     assert _row(fu.points, municipality_code=101)["share"] == pytest.approx(4 / 6)
     assert (fu.curve["lower_95"] <= fu.curve["upper_95"]).all()
+
+
+@pytest.mark.parametrize(("threshold", "expected"), [
+    (5, {"comparison": 6, "ips": 6, "ips_like": None}),
+    (3, {"comparison": 6, "ips": 6, "ips_like": None}),
+])
+def test_participants_by_arm_is_protected(ds, threshold, expected):
+    frame = effect.participants_by_arm(ds, Filters(), DisclosurePolicy(threshold=threshold))
+    assert dict(frame.select("arm", "n").iter_rows()) == expected

@@ -28,11 +28,12 @@ from streamlit.runtime.pages_manager import PagesManager
 from ips_data import costs, effect, rollout
 from ips_data.contract import AGE_BANDS, ARMS, EARLIEST_START
 from ips_data.database import Dataset, load_dataset
-from ips_data.disclosure import DisclosurePolicy, protect_frame
+from ips_data.disclosure import DisclosurePolicy
 from ips_data.discovery import discover, resolve_data_dir
 from ips_data.filters import Filters
 from ips_data.formatting import fmt_date
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
+from ips_data.store import default_cache_dir
 from ips_data.summary import build_summary
 from ui.i18n import Lang, code_of, label, t
 
@@ -71,10 +72,15 @@ class Selection:
 
 
 # --------------------------------------------------------------------------- loading
+APP_CACHE_DIR = Path.home() / ".cache" / "ips-dashboard"
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _load(data_dir: str, fingerprint: str) -> Dataset:
-    """The validated extract; `fingerprint` only keys the cache."""
-    return load_dataset(data_dir)
+    """The validated extract; `fingerprint` only keys the cache. The built database is
+    kept as a read-only file ($IPS_CACHE_DIR, else ~/.cache/ips-dashboard) so the next
+    start on an unchanged extract skips validation and building."""
+    return load_dataset(data_dir, cache_dir=default_cache_dir() or APP_CACHE_DIR)
 
 
 def dataset(lang: Lang) -> Dataset:
@@ -94,14 +100,9 @@ def dataset(lang: Lang) -> Dataset:
 
 
 # ---------------------------------------------------------------------- engine calls
-def _participants_by_arm(ds: Dataset, f: Filters, p: DisclosurePolicy) -> pl.DataFrame:
-    raw = ds.query("participants_by_arm", f.params())
-    return protect_frame(raw, policy=p, n_col="n", total_shown=False)
-
-
 _ENGINE: dict[str, Callable[..., Any]] = {
     "summary": build_summary,
-    "participants_by_arm": _participants_by_arm,
+    "participants_by_arm": effect.participants_by_arm,
     "arm_effects": effect.arm_effects,
     "differences": effect.differences,
     "effect_by_group": effect.effect_by_group,
