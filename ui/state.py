@@ -83,6 +83,21 @@ def _load(data_dir: str, fingerprint: str) -> Dataset:
     return load_dataset(data_dir, cache_dir=default_cache_dir() or APP_CACHE_DIR)
 
 
+RELOAD_EVERY = "10s"
+
+
+@st.fragment(run_every=RELOAD_EVERY)
+def _watch_extract(data_dir: Path, fingerprint: str) -> None:
+    """Every 10 s: when any file was added, changed or removed, rerun the whole app so the
+    session swaps to the new extract (or shows that it is gone)."""
+    try:
+        now = discover(data_dir).fingerprint
+    except FileNotFoundError:
+        now = None
+    if now != fingerprint:
+        st.rerun(scope="app")
+
+
 def dataset(lang: Lang) -> Dataset:
     """The current extract, reloaded when any file changes; stops with an error if absent."""
     data_dir = resolve_data_dir(None)
@@ -91,6 +106,7 @@ def dataset(lang: Lang) -> Dataset:
     except FileNotFoundError:
         st.error(t("data_dir_missing", lang, path=str(data_dir)))
         st.stop()
+    _watch_extract(data_dir, fingerprint)
     with st.spinner(t("loading", lang)):
         try:
             return _load(str(data_dir.resolve()), fingerprint)
