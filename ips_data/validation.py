@@ -151,6 +151,17 @@ class _Validator:
         count, numbers = rows[0]
         return int(count), list(numbers or [])
 
+    def _failing(self, checks: list[_Check]) -> list[_Check]:
+        """The checks some row breaks, found in one scan of the file."""
+        if not checks:
+            return []
+        counts = ", ".join("count_if(" + c.violation + ")" for c in checks)
+        params: dict[str, object] = {}
+        for c in checks:
+            params.update(c.params)
+        row = self._scalar_rows("select " + counts + " from file_under_test", params)[0]
+        return [c for c, n in zip(checks, row, strict=True) if n]
+
     def check_file(self, spec: TableSpec, stat: FileStat) -> FileReport:
         report = FileReport(table=spec.name, path=stat.relpath, size=stat.size,
                             mtime_ns=stat.mtime_ns, status="rejected")
@@ -187,11 +198,11 @@ class _Validator:
         if out:
             return out
         present = set(types) & set(spec.column_names)
-        for check in _column_checks(spec, present, self.as_of):
+        checks = list(_column_checks(spec, present, self.as_of))
+        for check in self._failing(checks):
             count, numbers = self._offenders(check.violation, check.params)
-            if count:
-                out.append(Rejection(rule=check.rule, column=check.column, rows=count,
-                                     row_numbers=numbers, message=check.message))
+            out.append(Rejection(rule=check.rule, column=check.column, rows=count,
+                                 row_numbers=numbers, message=check.message))
         keys = ident_list(spec.key, spec.column_names)
         count, numbers = self._offenders(
             "(" + keys + ") in (select (" + keys + ") from file_under_test "
