@@ -111,8 +111,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
         return 0
     print(f"extract {data_dir}: {result['rows']}")
-    for key in ("validate_cold", "load", "start_to_first_overview", "pages_cached"):
-        print(f"{key:<26} {result[key]}")
+    for key in ("validate_cold", "load_cold", "start_to_first_overview_cold",
+                "start_to_first_overview_stored", "pages_cached"):
+        print(f"{key:<30} {result[key]}")
     for page, figures in result["pages_uncached"].items():
         print(f"page {page:<21} {figures}")
     for name, figures in result["effect_summary"].items():
