@@ -48,40 +48,38 @@ def _read_sql_dir(folder: str) -> dict[str, str]:
     return out
 
 
-@cache
-def models() -> dict[str, str]:
-    """Staging and mart models in dependency order (name → select statement)."""
-    staged = _read_sql_dir("staging")
-    marts = _read_sql_dir("marts")
-    ordered: dict[str, str] = dict(staged)
-    pending = dict(marts)
+def _dependency_order(pending: dict[str, str], done: dict[str, str],
+                      depends_on) -> dict[str, str]:
+    """Append `pending` items to `done`, each after everything `depends_on` names."""
+    ordered = dict(done)
+    pending = dict(pending)
     while pending:
-        ready = [
-            name for name, sql in pending.items()
-            if all(ref in ordered or ref.startswith("ref_") or ref == name
-                   for ref in _MODEL_REF.findall(_strip_comments(sql)))
-        ]
+        ready = [name for name, sql in pending.items()
+                 if not (depends_on(name, _strip_comments(sql)) & set(pending))]
         if not ready:
-            raise ValueError(f"circular or unknown model references among {sorted(pending)}")
+            raise ValueError(f"circular references among {sorted(pending)}")
         for name in ready:
             ordered[name] = pending.pop(name)
     return ordered
+
+
+@cache
+def models() -> dict[str, str]:
+    """Staging and mart models in dependency order (name → select statement)."""
+    return _dependency_order(
+        _read_sql_dir("marts"), _read_sql_dir("staging"),
+        lambda name, sql: set(_MODEL_REF.findall(sql)) - {name},
+    )
 
 
 @cache
 def macros() -> dict[str, str]:
     """Macros, each after the macros its body calls."""
-    pending = _read_sql_dir("macros")
-    ordered: dict[str, str] = {}
-    while pending:
-        ready = [name for name, sql in pending.items()
-                 if not any(other in _strip_comments(sql) for other in pending
-                            if other != name)]
-        if not ready:
-            raise ValueError(f"circular macro references among {sorted(pending)}")
-        for name in ready:
-            ordered[name] = pending.pop(name)
-    return ordered
+    names = tuple(_read_sql_dir("macros"))
+    return _dependency_order(
+        _read_sql_dir("macros"), {},
+        lambda name, sql: {other for other in names if other != name and other in sql},
+    )
 
 
 @cache
