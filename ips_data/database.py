@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -37,6 +39,7 @@ _ARROW_TYPES = {
     "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
 }
 MAX_LOAD_ATTEMPTS = 5
+MEMO_SIZE = 256
 
 
 def _read_sql_dir(folder: str) -> dict[str, str]:
@@ -117,10 +120,13 @@ def _template_dir() -> Path:
 
 @dataclass(frozen=True)
 class Dataset:
-    """One validated extract loaded into its own in-memory DuckDB database."""
+    """One validated extract loaded into its own DuckDB database (immutable: the last
+    MEMO_SIZE query results are remembered per parameter set)."""
 
     report: ValidationReport
     con: duckdb.DuckDBPyConnection
+    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -138,11 +144,27 @@ class Dataset:
         missing = [p for p in needed if p not in params]
         if missing:
             raise KeyError(f"query {name} needs parameters {missing}")
+        bound = {p: params[p] for p in needed}
+        key = (name, repr(sorted(bound.items())))
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key].clone()
         cursor = self.con.cursor()
         try:
-            return cursor.sql(queries()[name], params={p: params[p] for p in needed}).pl()
+            frame = cursor.sql(queries()[name], params=bound).pl()
         finally:
             cursor.close()
+        with self._lock:  # the data never change, so a result can be reused as it is
+            self._memo[key] = frame
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return frame.clone()
+
+    def forget_results(self) -> None:
+        """Drop remembered query results (benchmarks measure uncached work)."""
+        with self._lock:
+            self._memo.clear()
 
     def table(self, model: str) -> pl.DataFrame:
         """A whole model table (for tests and exports of non-person data)."""

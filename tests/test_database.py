@@ -107,3 +107,15 @@ def test_persisted_cache_reopens_unchanged_extract_and_rebuilds_on_change(tmp_pa
     finally:
         changed.close()
     assert len(list(cache.glob("*.duckdb"))) == 2
+
+
+def test_query_results_are_remembered_but_never_shared_mutably(sample):
+    from ips_data.filters import Filters
+
+    params = Filters(region=1084).params()
+    first = sample.query("participants_by_arm", params)
+    first.insert_column(0, first["n"].alias("changed_by_caller"))  # a caller mutating
+    second = sample.query("participants_by_arm", params)
+    assert "changed_by_caller" not in second.columns
+    other = sample.query("participants_by_arm", Filters(region=1081).params())
+    assert other["n"].sum() <= second["n"].sum()
