@@ -50,17 +50,15 @@ pytestmark = [
                        reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
 ]
 
-# (url path, i18n key of the page's title)
-PAGES = [
-    ("/", "overview_title"),
-    ("/beskaeftigelse", "effect_title"),
-    ("/oekonomi", "costs_title"),
-    ("/udrulning", "rollout_title"),
-    ("/data", "data_title"),
-]
-TITLE = dict(PAGES)
-NAV = dict(zip(TITLE, ("nav_overview", "nav_effect", "nav_costs", "nav_rollout", "nav_data"),
-               strict=True))
+# url path -> i18n keys of the page's title and of its navigation entry
+TITLE = {
+    "/": "overview_title", "/beskaeftigelse": "effect_title", "/oekonomi": "costs_title",
+    "/udrulning": "rollout_title", "/data": "data_title",
+}
+NAV = {
+    "/": "nav_overview", "/beskaeftigelse": "nav_effect", "/oekonomi": "nav_costs",
+    "/udrulning": "nav_rollout", "/data": "nav_data",
+}
 
 # Counts every switch of the app's script state to "running", so a test can wait for
 # the rerun an interaction causes instead of racing it: the URL and the widget change
@@ -183,8 +181,20 @@ def page(app: App, context: BrowserContext) -> Iterator[Page]:
 
 
 # --------------------------------------------------------------------------- helpers
+_SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector("[data-testid='stSkeleton']") === null;
+}"""
+
+
 def settle(page: Page) -> None:
-    """Wait until the script has run and every element has rendered; no exception shown."""
+    """Wait until the script has run and every element has rendered; no exception shown.
+
+    The function wait polls every 100 ms, so a test moves on as soon as the page has
+    settled (``expect`` backs off to one retry a second); the ``expect`` calls then
+    state the same conditions as assertions."""
+    page.wait_for_function(_SETTLED, polling=100, timeout=SETTLE_MS)
     expect(page.get_by_test_id("stApp")).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=SETTLE_MS)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=SETTLE_MS)
@@ -198,7 +208,8 @@ def rerun(page: Page, action: Callable[[], None]) -> None:
     """Do ``action`` (which makes the app rerun), wait for that rerun, then settle."""
     before = page.evaluate("window.__stRuns")
     action()
-    page.wait_for_function("n => window.__stRuns > n", arg=before, timeout=SETTLE_MS)
+    page.wait_for_function("n => window.__stRuns > n", arg=before, polling=100,
+                           timeout=SETTLE_MS)
     settle(page)
 
 
@@ -280,11 +291,32 @@ def test_deep_link_as_the_first_visit_after_start(page: Page, app: App,
             fresh.check_alive()
 
 
-@pytest.mark.parametrize(("path", "title"), PAGES, ids=[p for p, _ in PAGES])
-def test_every_page_renders(page: Page, app: App, path: str, title: str) -> None:
-    open_page(page, app, path)
-    expect(heading(page, t(title, "da"))).to_be_visible()
+# Every page by its URL; two rows are deep links carrying a filter, one of them to the
+# default page, which is served only at "/" (its links use "/?...").
+LINKS = [
+    # (link, page path, the sidebar widget the link sets: (test id, label key, value))
+    ("/", "/", None),
+    ("/beskaeftigelse", "/beskaeftigelse", None),
+    ("/oekonomi?region=Region+Hovedstaden", "/oekonomi",
+     ("stSelectbox", "region", "Region Hovedstaden")),
+    ("/udrulning", "/udrulning", None),
+    ("/data", "/data", None),
+    ("/?alder=50%2B", "/", ("stMultiSelect", "age_bands", "50+")),
+]
+
+
+@pytest.mark.parametrize(("link", "path", "widget"), LINKS, ids=[row[0] for row in LINKS])
+def test_page_by_url(page: Page, app: App, link: str, path: str,
+                     widget: tuple[str, str, str] | None) -> None:
+    open_page(page, app, link)
+    expect(heading(page, t(TITLE[path], "da"))).to_be_visible()
     expect_navigation(page)
+    target = urlsplit(app.url + link)
+    assert urlsplit(page.url).path == target.path, page.url
+    assert query(page) == parse_qs(target.query), page.url  # kept, not rewritten
+    if widget is not None:
+        testid, label_key, value = widget
+        expect_shows(page, testid, t(label_key, "da"), value)
 
 
 FILTERS = [
@@ -318,26 +350,6 @@ def test_filter_is_written_to_the_url(page: Page, app: App, path: str, testid: s
     assert urlsplit(page.url).path == then, page.url
     assert query(page).get(param) == [value], page.url
     expect_shows(page, testid, label_text, option)
-
-
-DEEP_LINKS = [
-    # (link, page path, widget test id, label key, value the widget must show)
-    ("/oekonomi?region=Region+Hovedstaden", "/oekonomi", "stSelectbox", "region",
-     "Region Hovedstaden"),
-    ("/?alder=50%2B", "/", "stMultiSelect", "age_bands", "50+"),
-]
-
-
-@pytest.mark.parametrize(("link", "path", "testid", "label_key", "shown"), DEEP_LINKS,
-                         ids=[d[0] for d in DEEP_LINKS])
-def test_deep_link_reproduces_the_filter(page: Page, app: App, link: str, path: str,
-                                         testid: str, label_key: str, shown: str) -> None:
-    open_page(page, app, link)
-    expect(heading(page, t(TITLE[path], "da"))).to_be_visible()
-    expect_shows(page, testid, t(label_key, "da"), shown)
-    target = urlsplit(app.url + link)
-    assert urlsplit(page.url).path == target.path, page.url
-    assert query(page) == parse_qs(target.query), page.url
 
 
 def test_english_toggle(page: Page, app: App) -> None:

@@ -75,7 +75,9 @@ class Selection:
 APP_CACHE_DIR = Path.home() / ".cache" / "ips-dashboard"
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+# validate: a Dataset loaded while the folder changed holds another state than its key
+@st.cache_resource(max_entries=2, show_spinner=False, validate=lambda ds: ds.fingerprint
+                   .startswith(discover(ds.report.data_dir).fingerprint + ":"))
 def _load(data_dir: str, fingerprint: str) -> Dataset:
     """The validated extract; `fingerprint` only keys the cache. The built database is
     kept as a read-only file ($IPS_CACHE_DIR, else ~/.cache/ips-dashboard) so the next
