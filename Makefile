@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: install run test lint browser bench docs clean
+.PHONY: install run test test-robustness lint browser bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: install
 
 test: install browser lint
 	$(BIN)/python -m pytest
+
+# The live-reload robustness suite (real app, real browser, 20-session stress test):
+# minutes of wall time, so it is opt-in and not part of `make test` yet.
+test-robustness: install browser
+	$(BIN)/python -m pytest -m slow -s tests/test_live_reload.py
 
 docs: install
 	$(BIN)/ips-data docs

@@ -1,0 +1,146 @@
+"""Shared pieces for the Playwright tests: the real app on a free port, Debian's
+Chromium, and waiting for Streamlit to settle (no fixed sleeps anywhere).
+
+The same approach as ``test_browser.py`` (which keeps its own copies), made reusable:
+`running_app` takes the environment to run with, `settle` a timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = ROOT / "sample_data"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+START_TIMEOUT_S = 60.0
+SETTLE_MS = 45_000  # a first page load validates the extract; charts render in software
+UI_MS = 10_000
+
+# Counts every switch of the app's script state to "running", so a test can wait for
+# the rerun an interaction causes instead of racing it (add with add_init_script).
+RUN_COUNTER = """
+window.__stRuns = 0;
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.target.getAttribute('data-test-script-state') === 'running') window.__stRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
+@dataclass
+class App:
+    url: str
+    proc: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text[-6000:]
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            pytest.fail(f"the app exited with code {self.proc.returncode}; its output:\n"
+                        f"{self.output()}", pytrace=False)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str, timeout: float = 1.0) -> bool:
+    """Streamlit's plain HTTP health endpoint answers "ok" within ``timeout`` seconds."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as resp:
+            return resp.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
+    """``streamlit run app.py`` on a free port, healthy; stopped (and waited for) on exit.
+    ``env`` overrides the environment; a None value unsets the variable."""
+    port = free_port()
+    full = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name, value in env.items():
+        if value is None:
+            full.pop(name, None)
+        else:
+            full[name] = value
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+    ]
+    with log.open("wb") as out:  # stderr joins stdout: a crash shows in the log
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT)
+    running = App(url=f"http://127.0.0.1:{port}", proc=proc, log=log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        pause = threading.Event()
+        while not healthy(running.url):
+            running.check_alive()
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app was not healthy within {START_TIMEOUT_S:.0f} s; its "
+                            f"output:\n{running.output()}", pytrace=False)
+            pause.wait(0.2)
+        yield running
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def settle(page: Page, timeout: int = SETTLE_MS) -> None:
+    """Wait until the script has run and every element has rendered; no exception shown."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=timeout)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+    errors = page.get_by_test_id("stException")
+    if errors.count():
+        shown = "\n---\n".join(e.inner_text() for e in errors.all())
+        pytest.fail(f"{page.url} shows an exception:\n{shown}", pytrace=False)
+
+
+def rerun(page: Page, action: Callable[[], None]) -> None:
+    """Do ``action`` (which makes the app rerun), wait for that rerun, then settle.
+    Needs `RUN_COUNTER` in the page."""
+    before = page.evaluate("window.__stRuns")
+    action()
+    page.wait_for_function("n => window.__stRuns > n", arg=before, timeout=SETTLE_MS)
+    settle(page)
+
+
+def heading(page: Page, text: str) -> Locator:
+    return page.get_by_role("heading", name=text, exact=True)
+
+
+def open_page(page: Page, app: App, path: str) -> None:
+    page.goto(app.url + path)
+    settle(page)
+    expect(heading(page, "Page not found")).to_have_count(0)
