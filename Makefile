@@ -32,7 +32,8 @@ lint: install
 test: install browser lint
 	$(BIN)/python -m pytest
 
-# The live-reload robustness suite (real app, real browser, 20-session stress test):
+# The live-reload robustness suite (real app, real browser, 12-session stress test;
+# IPS_STRESS_SESSIONS=20 for the full 20):
 # minutes of wall time, so it is opt-in and not part of `make test` yet.
 test-robustness: install browser
 	$(BIN)/python -m pytest -m slow -s tests/test_live_reload.py
