@@ -52,6 +52,7 @@ class App:
     url: str
     proc: subprocess.Popen
     log: Path
+    visits: int = 0  # pages opened so far (0: the next visit is the server's first)
 
     def output(self) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -116,8 +117,20 @@ def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
             proc.wait(timeout=10)
 
 
+_SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector("[data-testid='stSkeleton']") === null;
+}"""
+
+
 def settle(page: Page, timeout: int = SETTLE_MS) -> None:
-    """Wait until the script has run and every element has rendered; no exception shown."""
+    """Wait until the script has run and every element has rendered; no exception shown.
+
+    The function wait polls every 100 ms, so a test moves on as soon as the page has
+    settled (``expect`` backs off to one retry a second); the ``expect`` calls then
+    state the same conditions as assertions."""
+    page.wait_for_function(_SETTLED, polling=100, timeout=timeout)
     expect(page.get_by_test_id("stApp")).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=timeout)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
@@ -132,7 +145,8 @@ def rerun(page: Page, action: Callable[[], None]) -> None:
     Needs `RUN_COUNTER` in the page."""
     before = page.evaluate("window.__stRuns")
     action()
-    page.wait_for_function("n => window.__stRuns > n", arg=before, timeout=SETTLE_MS)
+    page.wait_for_function("n => window.__stRuns > n", arg=before, polling=100,
+                           timeout=SETTLE_MS)
     settle(page)
 
 
@@ -141,6 +155,7 @@ def heading(page: Page, text: str) -> Locator:
 
 
 def open_page(page: Page, app: App, path: str) -> None:
+    app.visits += 1
     page.goto(app.url + path)
     settle(page)
     expect(heading(page, "Page not found")).to_have_count(0)

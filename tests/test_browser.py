@@ -11,37 +11,32 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import duckdb
 import pytest
+from browser_support import (
+    CHROMIUM,
+    LAUNCH_ARGS,
+    RUN_COUNTER,
+    SAMPLE_DATA,
+    UI_MS,
+    App,
+    heading,
+    open_page,
+    rerun,
+    running_app,
+)
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from ips_data.municipalities import MUNICIPALITIES
 from ui.i18n import label, t
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DATA = ROOT / "sample_data"
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-START_TIMEOUT_S = 60.0
-SETTLE_MS = 45_000  # a first page load validates the extract; charts render in software
-UI_MS = 10_000
+# The sample extract with the default threshold (5) and the app's default cache folder.
+APP_ENV = {"IPS_DATA_DIR": str(SAMPLE_DATA), "IPS_SUPPRESSION_THRESHOLD": None,
+           "IPS_CACHE_DIR": None}
 SUPPRESSED = "<5"  # the default threshold is 5 (IPS_SUPPRESSION_THRESHOLD is unset below)
 
 pytestmark = [
@@ -60,90 +55,9 @@ NAV = {
     "/udrulning": "nav_rollout", "/data": "nav_data",
 }
 
-# Counts every switch of the app's script state to "running", so a test can wait for
-# the rerun an interaction causes instead of racing it: the URL and the widget change
-# in the browser before the server reports that the rerun has started.
-_RUN_COUNTER = """
-window.__stRuns = 0;
-new MutationObserver((records) => {
-  for (const r of records) {
-    if (r.target.getAttribute('data-test-script-state') === 'running') window.__stRuns += 1;
-  }
-}).observe(document, {subtree: true, attributes: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
-
-
-# ------------------------------------------------------------------------- the app
-@dataclass
-class App:
-    url: str
-    proc: subprocess.Popen
-    log: Path
-    visits: int = 0  # pages opened so far (0: the next visit is the server's first)
-
-    def output(self) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return text[-6000:]
-
-    def check_alive(self) -> None:
-        if self.proc.poll() is not None:
-            pytest.fail(f"the app exited with code {self.proc.returncode}; its output:\n"
-                        f"{self.output()}", pytrace=False)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-            return resp.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-@contextmanager
-def running_app(log: Path) -> Iterator[App]:
-    """``streamlit run app.py`` on a free port over the sample extract, healthy; stopped
-    (and waited for) on exit."""
-    port = _free_port()
-    env = {**os.environ, "IPS_DATA_DIR": str(SAMPLE_DATA), "PYTHONUNBUFFERED": "1"}
-    for name in ("IPS_SUPPRESSION_THRESHOLD", "IPS_CACHE_DIR"):  # the defaults
-        env.pop(name, None)
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-    ]
-    with log.open("wb") as out:  # stderr joins stdout: a crash shows in the log
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    running = App(url=f"http://127.0.0.1:{port}", proc=proc, log=log)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        pause = threading.Event()
-        while not _healthy(running.url):
-            running.check_alive()
-            if time.monotonic() > deadline:
-                pytest.fail(f"the app was not healthy within {START_TIMEOUT_S:.0f} s; its "
-                            f"output:\n{running.output()}", pytrace=False)
-            pause.wait(0.2)
-        yield running
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    with running_app(tmp_path_factory.mktemp("app") / "streamlit.log") as shared:
+    with running_app(tmp_path_factory.mktemp("app") / "streamlit.log", APP_ENV) as shared:
         yield shared
 
 
@@ -162,7 +76,7 @@ def browser() -> Iterator[Browser]:
 def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx = browser.new_context(accept_downloads=True, locale="da-DK",
                               viewport={"width": 1400, "height": 1000})
-    ctx.add_init_script(_RUN_COUNTER)
+    ctx.add_init_script(RUN_COUNTER)
     ctx.set_default_timeout(UI_MS)
     try:
         yield ctx
@@ -181,51 +95,8 @@ def page(app: App, context: BrowserContext) -> Iterator[Page]:
 
 
 # --------------------------------------------------------------------------- helpers
-_SETTLED = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
-    && document.querySelector("[data-testid='stSkeleton']") === null;
-}"""
-
-
-def settle(page: Page) -> None:
-    """Wait until the script has run and every element has rendered; no exception shown.
-
-    The function wait polls every 100 ms, so a test moves on as soon as the page has
-    settled (``expect`` backs off to one retry a second); the ``expect`` calls then
-    state the same conditions as assertions."""
-    page.wait_for_function(_SETTLED, polling=100, timeout=SETTLE_MS)
-    expect(page.get_by_test_id("stApp")).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=SETTLE_MS)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=SETTLE_MS)
-    errors = page.get_by_test_id("stException")
-    if errors.count():
-        shown = "\n---\n".join(e.inner_text() for e in errors.all())
-        pytest.fail(f"{page.url} shows an exception:\n{shown}", pytrace=False)
-
-
-def rerun(page: Page, action: Callable[[], None]) -> None:
-    """Do ``action`` (which makes the app rerun), wait for that rerun, then settle."""
-    before = page.evaluate("window.__stRuns")
-    action()
-    page.wait_for_function("n => window.__stRuns > n", arg=before, polling=100,
-                           timeout=SETTLE_MS)
-    settle(page)
-
-
-def open_page(page: Page, app: App, path: str) -> None:
-    app.visits += 1
-    page.goto(app.url + path)
-    settle(page)
-    expect(heading(page, "Page not found")).to_have_count(0)
-
-
 def query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query, keep_blank_values=True)
-
-
-def heading(page: Page, text: str) -> Locator:
-    return page.get_by_role("heading", name=text, exact=True)
 
 
 def combobox(page: Page, label_text: str) -> Locator:
@@ -282,7 +153,7 @@ def test_deep_link_as_the_first_visit_after_start(page: Page, app: App,
     if app.visits == 0:
         _first_visit(page, app)
         return
-    with running_app(tmp_path / "streamlit.log") as fresh:
+    with running_app(tmp_path / "streamlit.log", APP_ENV) as fresh:
         tab = context.new_page()
         try:
             _first_visit(tab, fresh)
