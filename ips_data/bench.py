@@ -1,7 +1,9 @@
 """`ips-data bench`: speed figures on a (national) extract, printed, never asserted.
 
 Measures, on the same data and the same filter changes:
-- cold validation of the extract;
+- cold validation of the extract (no remembered file verdicts);
+- a reload after an analyst drops one new participants file: validation (only the new
+  file is read; the others' verdicts are remembered) and validation + build;
 - cold load = validation + materialising the models, and + the first overview summary;
   stored start = opening the read-only database the app keeps per extract state + the
   first overview summary (proxies for app start to first overview, without the browser);
@@ -28,6 +30,7 @@ from pathlib import Path
 from ips_data import costs, effect, rollout
 from ips_data.database import Dataset, load_dataset
 from ips_data.disclosure import DisclosurePolicy
+from ips_data.file_checks import VERDICTS
 from ips_data.filters import Filters
 from ips_data.summary import build_summary
 from ips_data.validation import validate
@@ -130,16 +133,58 @@ group by all
 """
 
 
+def _cold(fn: Callable[[], object]) -> Callable[[], object]:
+    def run():
+        VERDICTS.clear()
+        return fn()
+    return run
+
+
+def _drop_one_file(data_dir: Path, repeats: int) -> dict:
+    """Reload figures on a copy made of links to the extract plus one new file (the
+    extract itself is never written)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    work = Path(tempfile.mkdtemp(prefix="ips-bench-drop-"))
+    cache = Path(tempfile.mkdtemp(prefix="ips-bench-drop-cache-"))
+    try:
+        for path in sorted(data_dir.rglob("*")):
+            if path.is_file():
+                (work / path.relative_to(data_dir)).parent.mkdir(parents=True, exist_ok=True)
+                (work / path.relative_to(data_dir)).symlink_to(path.resolve())
+        validate(work)  # the verdicts the running app already has
+        source = min((data_dir / "participants").glob("*.parquet"))
+        new = pq.read_table(source).slice(0, 1000)
+        new = new.set_column(new.schema.get_field_index("person_id"), "person_id",
+                             pc.binary_join_element_wise("NEW", new["person_id"], ""))
+        validations, loads = [], []
+        for i in range(repeats):
+            pq.write_table(new, work / "participants" / f"dropped-{i}.parquet")
+            validations.append(_timed(lambda: validate(work)))
+            (work / "participants" / f"dropped-{i}.parquet").unlink()
+            pq.write_table(new, work / "participants" / f"dropped-{i}b.parquet")
+            start = time.perf_counter()
+            load_dataset(work, cache_dir=cache).close()  # as the app does: + stored copy
+            loads.append((time.perf_counter() - start) * 1000)
+            (work / "participants" / f"dropped-{i}b.parquet").unlink()
+        return {"validate_after_drop": _stats(validations), "reload_after_drop": _stats(loads)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def run_bench(data_dir: Path, repeats: int = 3) -> dict:
     """All figures for one extract."""
     out: dict = {"data_dir": str(data_dir)}
-    out["validate_cold"] = _stats([_timed(lambda: validate(data_dir))])
+    out["validate_cold"] = _stats([_timed(_cold(lambda: validate(data_dir)))])
     cache_dir = Path(tempfile.mkdtemp(prefix="ips-bench-cache-"))
     loads, firsts, warm = [], [], []
     ds = None
     for _ in range(max(1, repeats - 1)):
         if ds is not None:
             ds.close()
+        VERDICTS.clear()
         start = time.perf_counter()
         ds = load_dataset(data_dir)
         loads.append((time.perf_counter() - start) * 1000)
@@ -156,6 +201,7 @@ def run_bench(data_dir: Path, repeats: int = 3) -> dict:
         ds.close()
     ds = load_dataset(data_dir, cache_dir=cache_dir)
     out["load_cold"] = _stats(loads)
+    out.update(_drop_one_file(data_dir, repeats))
     out["start_to_first_overview_cold"] = _stats(firsts)
     out["start_to_first_overview_stored"] = _stats(warm)
     out["rows"] = {t: ds.report.accepted_rows(t) for t in ("participants", "outcomes", "costs")}

@@ -111,7 +111,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
         return 0
     print(f"extract {data_dir}: {result['rows']}")
-    for key in ("validate_cold", "load_cold", "start_to_first_overview_cold",
+    for key in ("validate_cold", "validate_after_drop", "reload_after_drop", "load_cold",
+                "start_to_first_overview_cold",
                 "start_to_first_overview_stored", "pages_cached"):
         print(f"{key:<30} {result[key]}")
     for page, figures in result["pages_uncached"].items():

@@ -23,11 +23,14 @@ DEFAULT_DATA_DIR = Path("sample_data")
 
 @dataclass(frozen=True, order=True)
 class FileStat:
-    """A file as found: path relative to the data dir, size and mtime."""
+    """A file as found: path relative to the data dir, size, mtime and ctime (the
+    status-change time, which also moves when a file is replaced by one with the same
+    size and mtime, e.g. by `cp -p`)."""
 
     relpath: str
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
 
     @property
     def table(self) -> str:
@@ -49,10 +52,10 @@ class Discovery:
 
     @property
     def fingerprint(self) -> str:
-        """Hash of every file's path, size and mtime (changes when any file does)."""
+        """Hash of every file's path, size, mtime and ctime (changes when any file does)."""
         h = hashlib.sha256()
         for f in (*self.parquet, *self.ignored):
-            h.update(f"{f.relpath}\0{f.size}\0{f.mtime_ns}\n".encode())
+            h.update(f"{f.relpath}\0{f.size}\0{f.mtime_ns}\0{f.ctime_ns}\n".encode())
         h.update(self.manifest.model_dump_json().encode())
         return h.hexdigest()[:16]
 
@@ -73,7 +76,8 @@ def _stat(root: Path, path: Path) -> FileStat | None:
         st = path.stat()
     except FileNotFoundError:  # removed between listing and stat: simply not there
         return None
-    return FileStat(path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns)
+    return FileStat(path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns,
+                    st.st_ctime_ns)
 
 
 def read_manifest(data_dir: Path) -> tuple[Manifest, str | None]:

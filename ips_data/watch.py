@@ -1,6 +1,6 @@
 """`ips-data watch`: poll a data directory and log every reload.
 
-A change is any file added, removed or modified (path, size, mtime). Each reload
+A change is any file added, removed or modified (path, size, mtime, ctime). Each reload
 logs which files changed, how many are accepted or rejected (with the first
 reason of each rejection) and how long validation took. Files are only read.
 """
@@ -28,11 +28,11 @@ class Changes:
 
 
 def changes(old: Discovery | None, new: Discovery) -> Changes:
-    """Files added, changed (size or mtime) and removed between two listings."""
-    def files(d: Discovery | None) -> dict[str, tuple[int, int]]:
+    """Files added, changed (size, mtime or ctime) and removed between two listings."""
+    def files(d: Discovery | None) -> dict[str, tuple[int, int, int]]:
         if d is None:
             return {}
-        return {f.relpath: (f.size, f.mtime_ns) for f in (*d.parquet, *d.ignored)}
+        return {f.relpath: (f.size, f.mtime_ns, f.ctime_ns) for f in (*d.parquet, *d.ignored)}
 
     before, after = files(old), files(new)
     return Changes(
@@ -48,7 +48,8 @@ def reload_lines(diff: Changes, report: ValidationReport, when: datetime) -> lis
     rejected = report.rejected()
     head = (f"{when:%Y-%m-%d %H:%M:%S} reload: +{len(diff.added)} added, "
             f"~{len(diff.changed)} changed, -{len(diff.removed)} removed; "
-            f"{accepted} accepted, {len(rejected)} rejected; validated in {report.seconds:.2f} s")
+            f"{accepted} accepted, {len(rejected)} rejected; validated in {report.seconds:.2f} s "
+            f"({report.reused_files} unchanged files not read again)")
     lines = [head]
     for kind, paths in (("added", diff.added), ("changed", diff.changed),
                         ("removed", diff.removed)):

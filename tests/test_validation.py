@@ -20,6 +20,8 @@ from fixtures import (
     write_table,
 )
 
+from ips_data import validation
+from ips_data.file_checks import VERDICTS
 from ips_data.validation import validate
 
 NEWER = 2_000_000_000 * 10**9  # an mtime after the fixture's files
@@ -227,3 +229,128 @@ def test_validation_never_modifies_files(tmp_path):
     validate(root)
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
     assert before == after
+
+
+# --- Validating only what changed --------------------------------------------------
+
+def _verdicts(report) -> list[tuple]:
+    return [(f.path, f.status, f.rows, [(r.rule, r.column, r.rows, r.row_numbers, r.message)
+                                        for r in f.rejections]) for f in report.files]
+
+
+def _fresh(root: Path):
+    VERDICTS.clear()
+    return validate(root)
+
+
+def test_a_second_validation_reads_only_new_files_and_agrees_with_a_fresh_one(tmp_path):
+    root = tiny_extract(tmp_path)
+    first = _fresh(root)
+    assert first.reused_files == 0
+    write_table(root, "participants", [P("N1"), P("N2")], name="new.parquet", mtime_ns=NEWER)
+    _bad("outcomes", [outcome("ghost")])(root)
+    again = validate(root)
+    assert again.reused_files == len(first.files)  # every earlier file, none of the new
+    assert _verdicts(again) == _verdicts(_fresh(root))
+
+
+def test_a_file_replaced_with_the_same_size_and_mtime_is_read_again(tmp_path):
+    root = tiny_extract(tmp_path)
+    path = root / "participants" / "part-1.parquet"
+    assert validate(root).ok
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 16] = b"\xff" * 16  # same size, other content
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    verdict = {f.path: f for f in validate(root).files}["participants/part-1.parquet"]
+    assert verdict.status == "rejected"
+
+
+def test_remembered_verdicts_are_completed_by_the_cross_file_checks_again(tmp_path):
+    root = tiny_extract(tmp_path)
+    newer = _bad("participants", [P("N1"), P("I3")])(root)
+    rel = newer.relative_to(root).as_posix()
+    assert {f.path: f.status for f in validate(root).files}[rel] == "rejected"
+    older = root / "participants" / "part-1.parquet"
+    moved = older.read_bytes()
+    older.unlink()  # the file it clashed with is gone: the newer file is now accepted
+    report = validate(root)
+    assert report.reused_files >= 1
+    assert {f.path: f.status for f in report.files}[rel] == "accepted"
+    older.write_bytes(moved)
+    os.utime(older, ns=(NEWER + 1, NEWER + 1))  # back, but now the newer of the two
+    status = {f.path: f.status for f in validate(root).files}
+    assert (status[rel], status["participants/part-1.parquet"]) == ("accepted", "rejected")
+
+
+def _random_extract(root: Path, seed: int) -> Path:
+    """Several files per table with overlapping or disjoint keys, unknown persons and
+    price years drawn at random."""
+    rng = random.Random(seed)
+    tiny_extract(root)
+    people = [f"R{i:03d}" for i in range(40)]
+    for n in range(rng.randint(1, 4)):
+        lo = rng.randrange(0, 30)
+        chosen = people[lo:lo + rng.randint(1, 12)]
+        write_table(root, "participants", [P(p) for p in chosen], name=f"p{n}.parquet",
+                    mtime_ns=NEWER + rng.randrange(10**9))
+    for n in range(rng.randint(1, 4)):
+        lo = rng.randrange(0, 38)
+        chosen = people[lo:lo + rng.randint(1, 6)]
+        write_table(root, "outcomes", [outcome(p, rng.choice((18, 30))) for p in chosen],
+                    name=f"o{n}.parquet", mtime_ns=NEWER + rng.randrange(10**9))
+    for n in range(rng.randint(1, 4)):
+        pid = rng.choice(people)
+        rows = [cost(pid, 18, c, 100.0, rng.choice((2020, 2020, 2021)))
+                for c in rng.sample(["primary_care", "social_services", "ips_service"], 2)]
+        write_table(root, "costs", rows, name=f"c{n}.parquet",
+                    mtime_ns=NEWER + rng.randrange(10**9))
+    return root
+
+
+def _expected_statuses(root: Path) -> dict[str, str]:
+    """Contract section 3's cross-file rules applied file by file in plain Python."""
+    key_of = {"participants": ("person_id",), "outcomes": ("person_id", "horizon_months"),
+              "costs": ("person_id", "horizon_months", "category")}
+    people: set = set()
+    price_year = None
+    out = {}
+    for table, key in key_of.items():
+        seen: set = set()
+        files = sorted((root / table).glob("*.parquet"), key=lambda p: (p.stat().st_mtime_ns,
+                                                                        p.name))
+        for path in files:
+            rows = pq.read_table(path).to_pylist()
+            keys = {tuple(r[k] for k in key) for r in rows}
+            years = {r["price_year"] for r in rows} if table == "costs" else set()
+            bad = bool(keys & seen) or (table != "participants" and any(
+                r["person_id"] not in people for r in rows)) or len(years) > 1 or (
+                price_year is not None and years and years != {price_year})
+            out[f"{table}/{path.name}"] = "rejected" if bad else "accepted"
+            if not bad:
+                seen |= keys
+                people |= {r["person_id"] for r in rows} if table == "participants" else set()
+                if years and price_year is None:
+                    price_year = years.pop()
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cross_file_verdicts_match_a_plain_python_oracle(tmp_path, seed):
+    """Key-range shortcuts and the one-pass unknown-person test never change a verdict."""
+    root = _random_extract(tmp_path, seed)
+    report = _fresh(root)
+    found = {f.path: f.status for f in report.files if f.table in ("participants", "outcomes",
+                                                                    "costs")}
+    assert found == _expected_statuses(root)
+
+
+def test_a_key_on_the_edge_of_both_files_ranges_is_a_duplicate(tmp_path):
+    root = tiny_extract(tmp_path)
+    ids = sorted(pq.read_table(root / "participants" / "part-1.parquet")["person_id"]
+                 .to_pylist())
+    edge = _bad("participants", [P(ids[-1]), P(ids[-1] + "z")])(root)  # starts at its end
+    verdict = {f.path: f for f in validate(root).files}[edge.relative_to(root).as_posix()]
+    assert [(r.rule, r.rows, r.row_numbers) for r in verdict.rejections] == [
+        ("duplicate_key_across_files", 1, [1])]

@@ -1,0 +1,257 @@
+"""The rules one Parquet file must meet on its own (contract section 3), and a memory of
+verdicts so that a file is checked again only when its path, size or mtime changes.
+
+Each file is read once: one aggregate query over `read_parquet` reads every contract
+column (so corrupt pages anywhere are caught) and counts the rows that break each rule;
+row numbers are looked up only for rules that some row breaks. The same scan records
+what the cross-file checks need (smallest and largest key, price years), so a file
+whose verdict is remembered is not read again for those either.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import duckdb
+from pydantic import BaseModel, Field
+
+from ips_data.contract import (
+    CANONICAL_SQL_TYPE,
+    CPR_PATTERN,
+    ColumnType,
+    TableSpec,
+    accepts_physical,
+)
+from ips_data.sqlsafe import ident, ident_list
+
+MAX_ROW_NUMBERS = 5
+MAX_REMEMBERED = 4096
+
+
+class Rejection(BaseModel):
+    """One broken rule in one file."""
+
+    rule: str = Field(description="Rule name, e.g. value_not_allowed, duplicate_key.")
+    column: str | None = Field(None, description="Column the rule is about, if one.")
+    rows: int = Field(0, description="How many rows break it (0 for whole-file rules).")
+    row_numbers: list[int] = Field(
+        default_factory=list, description="Up to five 1-based row numbers within the file."
+    )
+    message: str = Field(description="The rule in words; never contains person_id values.")
+
+
+class FileReport(BaseModel):
+    """The verdict on one file of the data directory."""
+
+    table: str | None = Field(description="Contract table (folder), None for stray files.")
+    path: str = Field(description="Path relative to the data directory.")
+    size: int
+    mtime_ns: int
+    status: Literal["accepted", "rejected", "ignored"]
+    rows: int | None = Field(None, description="Rows in the file, when readable.")
+    rejections: list[Rejection] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the cross-file checks need from a file that passed its own checks."""
+
+    key_min: tuple | None  # smallest key (canonical types), None for an empty file
+    key_max: tuple | None
+    price_years: tuple[int | None, int | None] | None  # (min, max) for cost files
+
+
+class _Check(BaseModel):
+    rule: str
+    column: str | None
+    violation: str  # SQL predicate over the file's columns, true for a broken row
+    params: dict[str, object] = Field(default_factory=dict)
+    message: str
+
+
+def _column_checks(spec: TableSpec, present: set[str], as_of: date) -> Iterator[_Check]:
+    for i, col in enumerate(spec.columns):
+        if col.name not in present:
+            continue
+        c = ident(col.name, spec.column_names)
+        value = "cast(" + c + " as date)" if col.type is ColumnType.date else c
+        if col.required:
+            yield _Check(rule="missing_value", column=col.name, violation=c + " is null",
+                         message=f"{col.name} is required but empty")
+        if col.non_empty:
+            yield _Check(rule="empty_string", column=col.name,
+                         violation="trim(" + c + ") = ''",
+                         message=f"{col.name} must not be blank")
+        if col.not_cpr:  # the length test spares the regular expression most rows
+            yield _Check(rule="cpr_like_id", column=col.name,
+                         violation="length(" + c + ") between 10 and 11 and regexp_matches("
+                         + c + ", $cpr)", params={"cpr": CPR_PATTERN},
+                         message=f"{col.name} looks like a CPR number: the file is not anonymised")
+        if col.allowed is not None:
+            yield _Check(rule="value_not_allowed", column=col.name,
+                         violation=c + " is not null and not list_contains("
+                         + f"$allowed{i}, " + c + ")",
+                         params={f"allowed{i}": list(col.allowed)},
+                         message=f"{col.name} must be one of {', '.join(map(str, col.allowed))}")
+        if col.minimum is not None:
+            yield _Check(rule="below_minimum", column=col.name,
+                         violation=value + f" < $min{i}", params={f"min{i}": col.minimum},
+                         message=f"{col.name} must be ≥ {col.minimum}")
+        if col.maximum is not None:
+            yield _Check(rule="above_maximum", column=col.name,
+                         violation=value + f" > $max{i}", params={f"max{i}": col.maximum},
+                         message=f"{col.name} must be ≤ {col.maximum}")
+        if col.maximum_is_as_of:
+            yield _Check(rule="after_as_of", column=col.name,
+                         violation=value + " > $as_of", params={"as_of": as_of},
+                         message=f"{col.name} must be on or before the extract's as_of {as_of}")
+    for rule in spec.row_rules:
+        if set(rule.columns) <= present:
+            yield _Check(rule=rule.name, column=None,
+                         violation="not coalesce((" + rule.check + "), true)",
+                         message=rule.description)
+
+
+def canonical_key(spec: TableSpec, columns: tuple[str, ...] | None = None) -> str:
+    """The key (or some of its columns) as contract-typed values, comparable across files."""
+    types = {c.name: CANONICAL_SQL_TYPE[c.type] for c in spec.columns}
+    return "(" + ", ".join("cast(" + ident(k, spec.column_names) + " as " + types[k] + ")"
+                           for k in columns or spec.key) + ")"
+
+
+def _as_tuple(value) -> tuple | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return tuple(value.values())
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _unreadable(exc: duckdb.Error) -> Rejection:
+    return Rejection(rule="unreadable_parquet", message=str(exc).strip().splitlines()[0])
+
+
+def _schema_rejections(spec: TableSpec, types: dict[str, str]) -> list[Rejection]:
+    out = []
+    for col in spec.columns:
+        if col.name not in types:
+            if col.required:
+                out.append(Rejection(rule="missing_column", column=col.name,
+                                     message=f"required column {col.name} is missing"))
+        elif not accepts_physical(col.type, types[col.name]):
+            out.append(Rejection(
+                rule="wrong_type", column=col.name,
+                message=f"{col.name} has type {types[col.name]}, expected {col.type.value}"))
+    return out
+
+
+class FileChecker:
+    """Runs a table's own rules on one file at a time over a DuckDB connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+        self.con = con
+        self.as_of = as_of
+
+    def _rows(self, sql: str, params: dict) -> list[tuple]:
+        return self.con.sql(sql, params=params).fetchall()
+
+    def offenders(self, path: str, where: str, params: dict) -> tuple[int, list[int]]:
+        """How many rows of the file match `where`, and the first five row numbers."""
+        count, numbers = self._rows(
+            "select count(*), list(file_row_number + 1 order by file_row_number)"
+            f"[1:{MAX_ROW_NUMBERS}] from read_parquet($path, file_row_number = true) where "
+            + where, {**params, "path": path})[0]
+        return int(count), list(numbers or [])
+
+    def check(self, spec: TableSpec, path: str, report: FileReport) -> FileFacts | None:
+        """Record the file's own rejections in `report`; its facts when it passes."""
+        try:
+            types = {r[0]: r[1] for r in self._rows(
+                "describe select * from read_parquet($path)", {"path": path})}
+        except duckdb.Error as exc:
+            report.rejections.append(_unreadable(exc))
+            return None
+        report.rejections = _schema_rejections(spec, types)
+        if report.rejections:
+            return None
+        present = [c for c in spec.column_names if c in types]
+        checks = list(_column_checks(spec, set(present), self.as_of))
+        params: dict[str, object] = {"path": path}
+        for c in checks:
+            params.update(c.params)
+        key = canonical_key(spec)
+        aggregates = ["count(*)", "min(" + key + ")", "max(" + key + ")"]
+        # count() of every contract column makes DuckDB read (so verify) all their pages
+        aggregates += ["count(" + ident(c, spec.column_names) + ")" for c in present]
+        aggregates += ["count_if(" + c.violation + ")" for c in checks]
+        if spec.single_price_year:
+            aggregates += ["min(price_year)", "max(price_year)"]
+        try:
+            row = self._rows("select " + ", ".join(aggregates)
+                             + " from read_parquet($path)", params)[0]
+        except duckdb.Error as exc:  # corrupt pages further into the file
+            report.rejections.append(_unreadable(exc))
+            return None
+        report.rows = int(row[0])
+        first = 3 + len(present)
+        for check, n in zip(checks, row[first:first + len(checks)], strict=True):
+            if n:
+                count, numbers = self.offenders(path, check.violation, check.params)
+                report.rejections.append(Rejection(
+                    rule=check.rule, column=check.column, rows=count, row_numbers=numbers,
+                    message=check.message))
+        self._duplicates(spec, path, report)
+        if report.rejections:
+            return None
+        years = (row[-2], row[-1]) if spec.single_price_year else None
+        return FileFacts(key_min=_as_tuple(row[1]), key_max=_as_tuple(row[2]),
+                         price_years=years)
+
+    def _duplicates(self, spec: TableSpec, path: str, report: FileReport) -> None:
+        keys = ident_list(spec.key, spec.column_names)
+        repeated = self._rows(
+            "select count(*) from (select 1 from read_parquet($path) group by " + keys
+            + " having count(*) > 1)", {"path": path})[0][0]
+        if repeated:
+            count, numbers = self.offenders(
+                path, "(" + keys + ") in (select (" + keys + ") from read_parquet($path) "
+                "group by all having count(*) > 1)", {})
+            report.rejections.append(Rejection(
+                rule="duplicate_key", column=", ".join(spec.key), rows=count,
+                row_numbers=numbers, message=f"({', '.join(spec.key)}) must be unique"))
+
+
+class VerdictMemory:
+    """Own-rule verdicts per (file path, size, mtime, as_of): an unchanged file is not
+    read again. Thread-safe; returns copies, so callers may complete the reports."""
+
+    def __init__(self, size: int = MAX_REMEMBERED) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, tuple[FileReport, FileFacts | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[FileReport, FileFacts | None] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+        return found[0].model_copy(deep=True), found[1]
+
+    def put(self, key: tuple, report: FileReport, facts: FileFacts | None) -> None:
+        with self._lock:
+            self._items[key] = (report.model_copy(deep=True), facts)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+VERDICTS = VerdictMemory()
