@@ -1,10 +1,11 @@
 """Building the DuckDB database of one validated extract and querying it.
 
-`load_dataset` validates the data directory, then materialises the SQL models
-of `sql/` (staging → marts, in dependency order) as tables of a fresh
-in-memory database over the accepted files only. A `Dataset` is immutable once
-built: a new extract gives a new Dataset, so a viewer sees old numbers or new
-ones, never a mix. Queries run on their own cursor and are fetched fully.
+`load_dataset` validates the data directory, then builds the SQL models of `sql/`
+in dependency order in a fresh in-memory database over the accepted files only:
+staging models are views over the Parquet files (read while the marts are built; not
+kept in the stored copy), marts are tables. A `Dataset` is immutable once built: a new
+extract gives a new Dataset, so a viewer sees old numbers or new ones, never a mix.
+Queries run on their own cursor and are fetched fully.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ class Dataset:
 
     report: ValidationReport
     con: duckdb.DuckDBPyConnection
+    saving: threading.Thread | None = field(default=None, repr=False, compare=False)
     _memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -166,24 +168,31 @@ class Dataset:
         with self._lock:
             self._memo.clear()
 
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on which the staging views work too (their file lists are bound)."""
+        cursor = self.con.cursor()
+        bind_files(cursor, self.report)
+        return cursor
+
     def table(self, model: str) -> pl.DataFrame:
         """A whole model table (for tests and exports of non-person data)."""
-        cursor = self.con.cursor()
+        cursor = self._cursor()
         try:
             return cursor.sql("select * from " + ident(model, models())).pl()
         finally:
             cursor.close()
 
     def rows(self, model: str) -> int:
-        cursor = self.con.cursor()
+        cursor = self._cursor()
         try:
             return cursor.sql("select count(*) from " + ident(model, models())).fetchall()[0][0]
         finally:
             cursor.close()
 
     def failing_data_tests(self) -> dict[str, int]:
-        """Run every sql/tests invariant; returns {test: violating rows} for failures."""
-        cursor = self.con.cursor()
+        """Run every sql/tests invariant; returns {test: violating rows} for failures.
+        Needs the staging views, i.e. a freshly built Dataset, not a stored one."""
+        cursor = self._cursor()
         try:
             counts = {name: len(cursor.sql(sql).fetchall()) for name, sql in data_tests().items()}
         finally:
@@ -191,6 +200,9 @@ class Dataset:
         return {name: n for name, n in counts.items() if n}
 
     def close(self) -> None:
+        """Close the database (after its stored copy, if one is being written, is done)."""
+        if self.saving is not None:
+            self.saving.join()
         self.con.close()
 
 
@@ -215,9 +227,9 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("ref_cost_categories_frame")
 
 
-def build_database(report: ValidationReport, *, threads: int = 2) -> duckdb.DuckDBPyConnection:
-    """Materialise every model over the report's accepted files."""
-    con = connect(threads=threads)
+def bind_files(con: duckdb.DuckDBPyConnection, report: ValidationReport) -> None:
+    """Set the (connection-local) variables the staging views read: the typed template
+    plus the accepted files of each table."""
     root = Path(report.data_dir)
     templates = _template_dir()
     for table in TABLE_ORDER:
@@ -226,9 +238,17 @@ def build_database(report: ValidationReport, *, threads: int = 2) -> duckdb.Duck
         con.execute("set variable " + ident("files_" + table,
                                             ["files_" + t for t in TABLE_ORDER]) + " = ?",
                     [files])
+
+
+def build_database(report: ValidationReport, *, threads: int = 2) -> duckdb.DuckDBPyConnection:
+    """Build every model over the report's accepted files: staging as views, marts (and
+    references) as tables."""
+    con = connect(threads=threads)
+    bind_files(con, report)
     _reference_tables(con)
     for name, sql in models().items():
-        con.sql("create table " + ident(name, models()) + " as " + sql)
+        kind = "view " if name.startswith("stg_") else "table "
+        con.sql("create " + kind + ident(name, models()) + " as " + sql)
     for sql in macros().values():
         con.sql(sql)
     return con
@@ -245,7 +265,8 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
     """Validate and load an extract; retried while accepted files change under it.
 
     With a cache directory (argument or $IPS_CACHE_DIR) an unchanged extract opens its
-    stored read-only database instead of being validated and built again.
+    stored read-only database instead of being validated and built again; a newly built
+    one is stored in the background (the Dataset serves queries meanwhile).
     """
     cache_dir = cache_dir or store.default_cache_dir()
     last_error: Exception | None = None
@@ -263,9 +284,10 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
             continue
         now = discover(data_dir)
         if _unchanged(report, now):
+            saving = None
             if cache_dir and store.cache_key(now, as_of) == key:
-                store.save(cache_dir, key, report, con)
-            return Dataset(report=report, con=con)
+                saving = store.save_in_background(cache_dir, key, report, con)
+            return Dataset(report=report, con=con, saving=saving)
         con.close()
     raise RuntimeError(
         f"the extract in {data_dir} kept changing while it was loaded "

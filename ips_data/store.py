@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -66,14 +68,20 @@ def open_cached(cache_dir: Path, key: str, *, threads: int = 2):
 
 def save(cache_dir: Path, key: str, report: ValidationReport,
          con: duckdb.DuckDBPyConnection) -> Path:
-    """Copy an in-memory database to the cache directory, atomically."""
+    """Copy an in-memory database's tables (views over Parquet files are left out) to the
+    cache directory, atomically: readers see the whole file or none."""
     cache_dir.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(cache_dir)
     final = cache_dir / (key + _SUFFIX)
-    partial = cache_dir / f".{key}.{os.getpid()}.partial"
+    partial = cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.partial"
     partial.unlink(missing_ok=True)
     con.execute("attach ? as ips_store", [str(partial)])
     try:
         con.sql("copy from database memory to ips_store")
+        views = con.sql("select schema_name, view_name from duckdb_views() "
+                        "where database_name = 'ips_store' and not internal").fetchall()
+        for schema, view in views:
+            con.sql("drop view ips_store." + _quoted(schema) + "." + _quoted(view))
     finally:
         con.sql("detach ips_store")
     meta = cache_dir / (key + ".json")
@@ -81,6 +89,42 @@ def save(cache_dir: Path, key: str, report: ValidationReport,
     os.replace(partial, final)
     _prune(cache_dir)
     return final
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def save_in_background(cache_dir: Path, key: str, report: ValidationReport,
+                       con: duckdb.DuckDBPyConnection) -> threading.Thread:
+    """`save` on a cursor of `con` in a thread, so the caller can serve at once. A failure
+    is reported on stderr (the next start simply builds again)."""
+    cursor = con.cursor()
+
+    def run() -> None:
+        try:
+            save(cache_dir, key, report, cursor)
+        except (OSError, duckdb.Error) as exc:
+            print(f"ips-data: could not store the loaded extract in {cache_dir}: {exc}",
+                  file=sys.stderr)
+        finally:
+            cursor.close()
+
+    thread = threading.Thread(target=run, name=f"ips-store-{key}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _remove_abandoned(cache_dir: Path) -> None:
+    """Partial files of processes that no longer run (e.g. stopped mid-copy)."""
+    for partial in cache_dir.glob(".*.partial"):
+        try:
+            pid = int(partial.name.split(".")[2])
+            os.kill(pid, 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            partial.unlink(missing_ok=True)
+        except PermissionError:  # another user's live process
+            continue
 
 
 def _prune(cache_dir: Path) -> None:

@@ -64,7 +64,8 @@ class ValidationReport(BaseModel):
 
 
 def _may_share_keys(facts: list[FileFacts]) -> bool:
-    """False when the files' key ranges are disjoint, so no key can be in two files."""
+    """False when the files' ranges of the first key column are disjoint, so no key can be
+    in two files."""
     ranges = sorted((f.key_min, f.key_max) for f in facts if f.key_min is not None)
     # sorted by smallest key, any overlap shows up between neighbours
     return any(low <= high for (_, high), (low, _) in pairwise(ranges))
@@ -108,8 +109,8 @@ class _CrossFile:
                 self.price_year = facts.price_years[0]
 
     def _shared_keys(self, spec: TableSpec, path: str, facts: FileFacts) -> tuple[int, list[int]]:
-        """Rows whose key an older accepted file holds. Only older files whose key range
-        overlaps this file's are read, and only within the overlap of the first key."""
+        """Rows whose key an older accepted file holds. Only older files whose range of the
+        first key column overlaps this file's are read, and only within the overlap."""
         key = canonical_key(spec)
         first = canonical_key(spec, spec.key[:1])
         count, numbers = 0, []

@@ -88,12 +88,20 @@ def test_persisted_cache_reopens_unchanged_extract_and_rebuilds_on_change(tmp_pa
     from ips_data.filters import Filters
 
     root, cache = tiny_extract(tmp_path / "x"), tmp_path / "cache"
+    cache.mkdir()
+    abandoned = cache / ".0123.999999999.1.partial"  # left by a process that is gone
+    abandoned.write_bytes(b"half a database")
     first = load_dataset(root, cache_dir=cache)
     expected = arm_effects(first, Filters(), DisclosurePolicy(threshold=3))
-    first.close()
+    assert first.saving is not None  # stored in the background while it serves
+    first.close()  # waits for the stored copy
     assert len(list(cache.glob("*.duckdb"))) == 1
+    assert not abandoned.exists() and not list(cache.glob(".*.partial"))
     again = load_dataset(root, cache_dir=cache)
     try:
+        assert again.saving is None
+        views = again.con.sql("select view_name from duckdb_views() where not internal")
+        assert views.fetchall() == []  # staging views read Parquet: never stored
         assert arm_effects(again, Filters(), DisclosurePolicy(threshold=3)).equals(expected)
         assert again.report.ok
         with pytest.raises(Exception, match="read-only"):

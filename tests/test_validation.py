@@ -20,7 +20,6 @@ from fixtures import (
     write_table,
 )
 
-from ips_data import validation
 from ips_data.file_checks import VERDICTS
 from ips_data.validation import validate
 
