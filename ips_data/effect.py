@@ -15,7 +15,7 @@ from ips_data.contract import HORIZONS
 from ips_data.database import Dataset
 from ips_data.disclosure import DisclosurePolicy, protect_frame
 from ips_data.filters import Filters
-from ips_data.stats import funnel_limits, mean_interval, newcombe_difference, welch_difference
+from ips_data.stats import funnel_limits, mean_intervals, newcombe_difference, welch_difference
 from ips_data.stats import wilson_interval as _wilson
 
 SHARES = ("job_or_education_any", "job_or_education_at_end")
@@ -29,20 +29,21 @@ _VALUE_COLS = tuple(f"{m}{s}" for m in MEASURES for s in ("", "_low", "_high"))
 
 def _with_intervals(raw: pl.DataFrame) -> pl.DataFrame:
     """Shares from counts, Wilson intervals for shares, t intervals for weeks."""
-    rows = []
-    for r in raw.iter_rows(named=True):
-        n = r["n"]
-        out = {k: v for k, v in r.items() if k not in ("k_any", "k_end", "weeks_var")}
-        for measure, k in zip(SHARES, (r["k_any"], r["k_end"]), strict=True):
-            out[measure] = k / n
-            out[f"{measure}_low"], out[f"{measure}_high"] = _wilson(k, n)
-        low, high = (mean_interval(r["weeks_mean"], r["weeks_var"], n) if n >= 2
-                     else (None, None))
-        out["weeks_mean_low"], out["weeks_mean_high"] = low, high
-        rows.append(out)
-    schema = {c: raw.schema[c] for c in raw.columns if c not in ("k_any", "k_end", "weeks_var")}
-    schema.update({c: pl.Float64 for c in _VALUE_COLS})
-    return pl.DataFrame(rows, schema=schema)
+    n = raw["n"].to_list()
+    values: dict[str, list] = {}
+    for measure, k_col in zip(SHARES, ("k_any", "k_end"), strict=True):
+        k = raw[k_col].to_list()
+        bounds = [_wilson(ki, ni) for ki, ni in zip(k, n, strict=True)]
+        values[measure] = [ki / ni for ki, ni in zip(k, n, strict=True)]
+        values[f"{measure}_low"] = [b[0] for b in bounds]
+        values[f"{measure}_high"] = [b[1] for b in bounds]
+    low, high = mean_intervals(raw["weeks_mean"].fill_null(np.nan).to_numpy(),
+                               raw["weeks_var"].fill_null(np.nan).to_numpy(), raw["n"].to_numpy())
+    values["weeks_mean_low"], values["weeks_mean_high"] = low, high
+    base = raw.drop("k_any", "k_end", "weeks_var").with_columns(
+        pl.col("weeks_mean").cast(pl.Float64))
+    return base.with_columns(pl.Series(c, values[c], dtype=pl.Float64, nan_to_null=True)
+                             for c in _VALUE_COLS if c != "weeks_mean")
 
 
 def participants_by_arm(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:

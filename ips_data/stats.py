@@ -21,6 +21,7 @@ __all__ = [
     "Z95",
     "Interval",
     "funnel_limits",
+    "mean_intervals",
     "newcombe_difference",
     "welch_difference",
     "welch_from_samples",
@@ -176,6 +177,20 @@ def funnel_limits(
         alpha = np.where(safe, (f_r - p) / np.where(safe, denom, 1.0), 0.0)
         out[p] = np.clip((r - alpha) / n_arr, 0.0, 1.0)
     return out
+
+
+def mean_intervals(mean: ArrayLike, var: ArrayLike, n: ArrayLike,
+                   level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """`mean_interval` for many groups at once (one quantile call); NaN where n < 2 or the
+    mean or variance is missing."""
+    m = np.asarray(mean, dtype=float)
+    v = np.asarray(var, dtype=float)
+    n_arr = np.asarray(n, dtype=float)
+    ok = (n_arr >= 2) & np.isfinite(m) & np.isfinite(v)
+    df = np.where(ok, n_arr - 1, 1.0)
+    half = sps.t.ppf(0.5 + level / 2, df) * np.sqrt(np.maximum(np.where(ok, v, 0.0), 0.0)
+                                                    / np.where(ok, n_arr, 1.0))
+    return np.where(ok, m - half, np.nan), np.where(ok, m + half, np.nan)
 
 
 def mean_interval(mean: float, var: float, n: int, level: float = 0.95) -> tuple[float, float]:

@@ -17,6 +17,8 @@ from ips_data.stats import (
     Z95,
     Interval,
     funnel_limits,
+    mean_interval,
+    mean_intervals,
     newcombe_difference,
     welch_difference,
     welch_from_samples,
@@ -311,3 +313,16 @@ def test_funnel_degenerate_p0_no_nan(p0: float) -> None:
 def test_funnel_rejects_bad_input(p0: float, n: object, probs: tuple[float, ...]) -> None:
     with pytest.raises(ValueError):
         funnel_limits(p0, n, probs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("mean", "var", "n"), [
+    (10.0, 4.0, 2), (3.5, 0.0, 10), (52.0, 300.0, 1000), (1.0, 2.0, 1), (None, None, 5),
+    (7.0, None, 3),
+])
+def test_mean_intervals_agree_with_the_one_group_version(mean, var, n) -> None:
+    low, high = mean_intervals([np.nan if mean is None else mean],
+                               [np.nan if var is None else var], [n])
+    if n < 2 or mean is None or var is None:
+        assert np.isnan(low[0]) and np.isnan(high[0])
+    else:
+        assert (low[0], high[0]) == pytest.approx(mean_interval(mean, var, n), rel=1e-12)
