@@ -46,4 +46,6 @@ final as (
     inner join participants using (person_id)
 )
 
-select * from final
+-- stored in horizon and area order: each query's filter on the horizon (and on a
+-- region or municipalities) then skips whole row groups
+select * from final order by horizon_months, region_code, municipality_code
