@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: install run test test-robustness lint browser bench docs clean
+.PHONY: install run test test-quick test-robustness lint browser bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +29,16 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 
+# Everything, including the live-reload robustness suite (real app, real browser,
+# 12-session stress test; IPS_STRESS_SESSIONS=20 for the full 20).
 test: install browser lint
 	$(BIN)/python -m pytest
 
-# The live-reload robustness suite (real app, real browser, 12-session stress test;
-# IPS_STRESS_SESSIONS=20 for the full 20):
-# minutes of wall time, so it is opt-in and not part of `make test` yet.
+# While developing: everything but the robustness suite (minutes of wall time).
+test-quick: install browser lint
+	$(BIN)/python -m pytest -m "not slow"
+
+# Only the robustness suite, with its figures printed (-s).
 test-robustness: install browser
 	$(BIN)/python -m pytest -m slow -s tests/test_live_reload.py
 

@@ -107,6 +107,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
             print(f"generating the national extract in {data_dir} (once)")
             generate_sample(data_dir, scale="national")
     result = run_bench(data_dir, repeats=args.repeats)
+    if args.browser:
+        from ips_data.bench_browser import browser_start
+
+        result.update(browser_start(data_dir, repeats=max(1, args.repeats // 2)))
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -120,6 +124,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for name, figures in result["effect_summary"].items():
         print(f"effect summary {name:<11} {figures}")
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
+    for key in ("browser_start_to_overview_cold", "browser_start_to_overview_stored"):
+        if key in result:
+            print(f"{key:<34} {result[key]}")
     return 0
 
 
@@ -165,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--browser", action="store_true",
+                   help="also time app start to rendered overview in Chromium (needs the "
+                   "test extras)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("watch", help="poll the data folder and log every reload")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from fixtures import tiny_extract
 
@@ -127,3 +128,16 @@ def test_query_results_are_remembered_but_never_shared_mutably(sample):
     assert "changed_by_caller" not in second.columns
     other = sample.query("participants_by_arm", Filters(region=1081).params())
     assert other["n"].sum() <= second["n"].sum()
+
+
+def test_coded_attributes_are_enums_inside_and_strings_outside(sample):
+    from ips_data.contract import ARMS
+    from ips_data.filters import Filters
+
+    types = dict(sample.con.sql("select column_name, data_type from duckdb_columns() "
+                                "where table_name = 'fct_outcomes'").fetchall())
+    assert types["arm"].startswith("ENUM") and types["age_band"].startswith("ENUM")
+    frame = sample.query("participants_by_arm", Filters(arms=("ips",)).params())
+    assert frame.schema["arm"] == pl.String
+    assert frame["arm"].to_list() == ["ips"]
+    assert set(sample.query("participants_by_arm", Filters().params())["arm"]) <= set(ARMS)

@@ -19,7 +19,15 @@ outcome_horizons as (
 
 final as (
     select
-        participants.*,
+        -- the contract's coded attributes as ENUM types (created by the loader from the
+        -- contract's allowed values): faster grouping and filtering than strings
+        participants.* replace (
+            cast(participants.arm as enum_arm) as arm,
+            cast(participants.age_band as enum_age_band) as age_band,
+            cast(participants.sex as enum_sex) as sex,
+            cast(participants.benefit_at_start as enum_benefit_at_start) as benefit_at_start,
+            cast(participants.treatment_unit as enum_treatment_unit) as treatment_unit
+        ),
         municipalities.region_code,
         cast(year(participants.start_date) as integer) as start_year,
         coalesce(outcome_horizons.has_outcome_18, false) as has_outcome_18,

@@ -1,0 +1,114 @@
+"""`ips-data bench --browser`: app start to first rendered overview, as a user sees it.
+
+Starts the real app (`streamlit run app.py`) on the extract, opens it in Chromium and
+stops the clock when the overview has rendered: the script has finished, no skeleton
+is left and the participant cards show their numbers. Measured twice per run: with an
+empty app cache directory (a new extract: validation + build) and again with the
+stored database of the first start (an unchanged extract). Needs the test extras
+(Playwright) and Debian's Chromium; the app's own cache and the extract are untouched
+(a temporary IPS_CACHE_DIR is used).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_MS = 120_000
+_RENDERED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const values = [...document.querySelectorAll("[data-testid='stMetricValue']")];
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector("[data-testid='stSkeleton']") === null
+    && values.length > 0 && values.every(v => /[0-9]/.test(v.textContent));
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> float:
+    """Milliseconds from spawning the app to the rendered overview. The app is stopped
+    only once its stored database exists (it is written in the background)."""
+    port = _free_port()
+    env = {**os.environ, "IPS_DATA_DIR": str(data_dir.resolve()),
+           "IPS_CACHE_DIR": str(cache_dir), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+           f"--server.port={port}", "--server.address=127.0.0.1",
+           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = browser.new_page()
+    try:
+        pause = threading.Event()
+        while True:  # the first request as soon as the server listens
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited ({proc.returncode}); see {log}")
+            try:
+                page.goto(f"http://127.0.0.1:{port}/", timeout=TIMEOUT_MS)
+                break
+            except PlaywrightError as exc:
+                if "ERR_CONNECTION_REFUSED" not in str(exc):
+                    raise
+                pause.wait(0.05)
+        page.wait_for_function(_RENDERED, polling=50, timeout=TIMEOUT_MS)
+        elapsed = (time.perf_counter() - started) * 1000
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while not list(cache_dir.glob("*.duckdb")) and time.monotonic() < deadline:
+            pause.wait(0.2)
+        return elapsed
+    finally:
+        page.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def browser_start(data_dir: Path, repeats: int = 1) -> dict:
+    """Median/min/max of cold (new extract) and stored (unchanged extract) starts."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise FileNotFoundError(f"{CHROMIUM} is needed for --browser (apt install chromium)")
+    cold, stored = [], []
+    log = Path(tempfile.mkstemp(prefix="ips-bench-app-", suffix=".log")[1])
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM),
+                                     args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for _ in range(repeats):
+                cache = Path(tempfile.mkdtemp(prefix="ips-bench-app-cache-"))
+                try:
+                    cold.append(_one_start(browser, data_dir, cache, log))
+                    stored.append(_one_start(browser, data_dir, cache, log))
+                finally:
+                    shutil.rmtree(cache, ignore_errors=True)
+        finally:
+            browser.close()
+    log.unlink(missing_ok=True)
+
+    def stats(ms: list[float]) -> dict:
+        return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1),
+                "max_ms": round(max(ms), 1), "runs": len(ms)}
+
+    return {"browser_start_to_overview_cold": stats(cold),
+            "browser_start_to_overview_stored": stats(stored)}
