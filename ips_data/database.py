@@ -139,6 +139,11 @@ class Dataset:
         return self.report.fingerprint
 
     @property
+    def accepted_key(self) -> str:
+        """Changes only when the accepted files (or as_of) do: the key for cached figures."""
+        return self.report.accepted_key
+
+    @property
     def as_of(self) -> date:
         return self.report.as_of
 
@@ -280,18 +285,25 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
                  cache_dir: Path | None = None) -> Dataset:
     """Validate and load an extract; retried while accepted files change under it.
 
-    With a cache directory (argument or $IPS_CACHE_DIR) an unchanged extract opens its
-    stored read-only database instead of being validated and built again; a newly built
-    one is stored in the background (the Dataset serves queries meanwhile).
+    With a cache directory (argument or $IPS_CACHE_DIR, see `store`) an unchanged folder
+    opens its stored read-only database without validating; after a change only new
+    files are validated, and an accepted set that is already stored is opened instead of
+    built. A newly built database is stored in the background (the Dataset serves
+    queries meanwhile).
     """
     cache_dir = cache_dir or store.default_cache_dir()
     last_error: Exception | None = None
     for _ in range(MAX_LOAD_ATTEMPTS):
-        key = store.cache_key(discover(data_dir), as_of) if cache_dir else None
-        cached = store.open_cached(cache_dir, key, threads=threads) if key else None
+        listing = discover(data_dir)
+        key = store.cache_key(listing, as_of) if cache_dir else None
+        cached = store.open_cached(cache_dir, key, listing, threads=threads) if key else None
         if cached is not None:
             return Dataset(report=cached[0], con=cached[1])
-        report = validate(data_dir, as_of=as_of)
+        report = validate(data_dir, as_of=as_of, discovery=listing)
+        stored = store.open_database(cache_dir, report, threads=threads) if key else None
+        if stored is not None:
+            store.remember_listing(cache_dir, key, report)
+            return Dataset(report=report, con=stored)
         try:
             con = build_database(report, threads=threads)
         except (duckdb.IOException, duckdb.InvalidInputException) as exc:
@@ -301,7 +313,7 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
         now = discover(data_dir)
         if _unchanged(report, now):
             saving = None
-            if cache_dir and store.cache_key(now, as_of) == key:
+            if key and store.cache_key(now, as_of) == key:
                 saving = store.save_in_background(cache_dir, key, report, con)
             return Dataset(report=report, con=con, saving=saving)
         con.close()

@@ -59,6 +59,15 @@ class Discovery:
         h.update(self.manifest.model_dump_json().encode())
         return h.hexdigest()[:16]
 
+    @property
+    def parquet_fingerprint(self) -> str:
+        """The same over the Parquet files and the manifest only (what validation reads)."""
+        h = hashlib.sha256()
+        for f in self.parquet:
+            h.update(f"{f.relpath}\0{f.size}\0{f.mtime_ns}\0{f.ctime_ns}\n".encode())
+        h.update(self.manifest.model_dump_json().encode())
+        return h.hexdigest()[:16]
+
     def absolute(self, stat: FileStat) -> Path:
         return self.data_dir / stat.relpath
 

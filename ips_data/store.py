@@ -1,10 +1,19 @@
-"""A persisted, read-only DuckDB file per loaded extract, for fast starts.
+"""Persisted, read-only DuckDB files of loaded extracts, for fast starts and reloads.
 
-After an extract has been validated and its models materialised, the database is
-copied to `<cache dir>/<key>.duckdb` with the validation report beside it. The key
-hashes every file's path, size and mtime, the as_of date and the code that built it
-(SQL models, contract version), so any change to the extract or the code builds a
-new file. Only the cache directory is ever written; the extract is never touched.
+Two kinds of file in the cache directory (nothing else is ever written; the extract is
+never touched):
+
+- `<database key>.duckdb`: the built tables of one *accepted file set* — keyed by the
+  accepted files (path, size, mtime), as_of and the code that built them (SQL models,
+  contract, loader). Written in the background after a build, atomically.
+- `<listing key>.json`: the validation report of one *listing* of the folder — keyed by
+  every Parquet file's path, size, mtime and ctime, the manifest, as_of and the code.
+  Ignored files (notes, stray CSVs) are not part of it.
+
+A start on an unchanged folder reads the listing's report and opens its database
+without validating. After a change, only the new files are validated (see
+`validation`); when the accepted set is the same as one already stored — a rejected
+file was dropped in, a stray file changed — its database is opened instead of built.
 """
 
 from __future__ import annotations
@@ -24,8 +33,10 @@ from ips_data.discovery import Discovery, as_of_date
 from ips_data.validation import ValidationReport
 
 CACHE_ENV = "IPS_CACHE_DIR"
-KEEP = 3
+KEEP = 3  # databases
+KEEP_LISTINGS = 50  # small JSON reports
 _SUFFIX = ".duckdb"
+_CODE = ("contract.py", "database.py", "validation.py", "file_checks.py")
 
 
 def default_cache_dir() -> Path | None:
@@ -36,57 +47,91 @@ def default_cache_dir() -> Path | None:
 
 @cache
 def code_version() -> str:
-    """Hash of everything that shapes the database: SQL files and contract version."""
+    """Hash of everything that shapes a verdict or the database: SQL files, contract
+    version and the contract, validation and loader modules."""
     sql_dir = Path(__file__).resolve().parent.parent / "sql"
     h = hashlib.sha256(f"contract-v{CONTRACT_VERSION}".encode())
     for path in sorted(sql_dir.rglob("*.sql")):
         h.update(path.relative_to(sql_dir).as_posix().encode())
         h.update(path.read_bytes())
-    h.update(Path(__file__).with_name("contract.py").read_bytes())
+    for name in _CODE:
+        h.update(Path(__file__).with_name(name).read_bytes())
     return h.hexdigest()[:12]
 
 
+def _hash(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
+
+
 def cache_key(discovery: Discovery, as_of: date | None) -> str:
-    """The file name stem for an extract state, as_of and code version."""
-    resolved = as_of_date(discovery, as_of)
-    raw = f"{discovery.data_dir.resolve()}|{discovery.fingerprint}|{resolved}|{code_version()}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+    """The listing key: Parquet files, manifest, as_of and code version."""
+    return _hash(discovery.data_dir.resolve(), discovery.parquet_fingerprint,
+                 as_of_date(discovery, as_of), code_version())
 
 
-def open_cached(cache_dir: Path, key: str, *, threads: int = 2):
-    """(report, read-only connection) for a stored database, or None."""
-    db, meta = cache_dir / (key + _SUFFIX), cache_dir / (key + ".json")
-    if not (db.exists() and meta.exists()):
+def database_key(report: ValidationReport) -> str:
+    """The database key: the accepted file set (with as_of) and code version."""
+    return _hash(report.accepted_key, code_version())
+
+
+def open_database(cache_dir: Path, report: ValidationReport, *, threads: int = 2):
+    """A read-only connection to the stored database of the report's accepted set."""
+    db = cache_dir / (database_key(report) + _SUFFIX)
+    if not db.exists():
+        return None
+    try:
+        return duckdb.connect(str(db), read_only=True, config={"threads": threads})
+    except (OSError, duckdb.Error) as exc:  # damaged or half-pruned: built again
+        print(f"ips-data: stored database {db} not used: {exc}", file=sys.stderr)
+        return None
+
+
+def open_cached(cache_dir: Path, key: str, discovery: Discovery, *, threads: int = 2):
+    """(report, read-only connection) for a stored listing and its database, or None."""
+    meta = cache_dir / (key + ".json")
+    if not meta.exists():
         return None
     try:
         report = ValidationReport.model_validate_json(meta.read_text(encoding="utf-8"))
-        con = duckdb.connect(str(db), read_only=True, config={"threads": threads})
-    except (OSError, ValueError, duckdb.Error):
-        return None  # a damaged cache entry is simply rebuilt
-    return report, con
+    except (OSError, ValueError) as exc:
+        print(f"ips-data: stored report {meta} not used: {exc}", file=sys.stderr)
+        return None
+    con = open_database(cache_dir, report, threads=threads)
+    return None if con is None else (report.seen_now(discovery), con)
+
+
+def remember_listing(cache_dir: Path, key: str, report: ValidationReport) -> None:
+    """Store a listing's report (atomically), so the next start skips validation."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    meta = cache_dir / (key + ".json")
+    partial = cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.json.partial"
+    partial.write_text(report.model_dump_json(), encoding="utf-8")
+    os.replace(partial, meta)
 
 
 def save(cache_dir: Path, key: str, report: ValidationReport,
          con: duckdb.DuckDBPyConnection) -> Path:
     """Copy an in-memory database's tables (views over Parquet files are left out) to the
-    cache directory, atomically: readers see the whole file or none."""
+    cache directory, atomically (readers see the whole file or none), and remember the
+    listing's report."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(cache_dir)
-    final = cache_dir / (key + _SUFFIX)
-    partial = cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.partial"
-    partial.unlink(missing_ok=True)
-    con.execute("attach ? as ips_store", [str(partial)])
-    try:
-        con.sql("copy from database memory to ips_store")
-        views = con.sql("select schema_name, view_name from duckdb_views() "
-                        "where database_name = 'ips_store' and not internal").fetchall()
-        for schema, view in views:
-            con.sql("drop view ips_store." + _quoted(schema) + "." + _quoted(view))
-    finally:
-        con.sql("detach ips_store")
-    meta = cache_dir / (key + ".json")
-    meta.write_text(report.model_dump_json(), encoding="utf-8")
-    os.replace(partial, final)
+    name = database_key(report)
+    final = cache_dir / (name + _SUFFIX)
+    if not final.exists():
+        partial = cache_dir / f".{name}.{os.getpid()}.{threading.get_ident()}.partial"
+        partial.unlink(missing_ok=True)
+        con.execute("attach ? as ips_store", [str(partial)])
+        try:
+            con.sql("copy from database memory to ips_store")
+            views = con.sql("select schema_name, view_name from duckdb_views() "
+                            "where database_name = 'ips_store' and not internal").fetchall()
+            for schema, view in views:
+                con.sql("drop view ips_store." + _quoted(schema) + "." + _quoted(view))
+        finally:
+            con.sql("detach ips_store")
+        os.replace(partial, final)
+    remember_listing(cache_dir, key, report)
     _prune(cache_dir)
     return final
 
@@ -128,11 +173,12 @@ def _remove_abandoned(cache_dir: Path) -> None:
 
 
 def _prune(cache_dir: Path) -> None:
-    """Keep the newest KEEP databases (only files this module wrote)."""
-    stored = sorted(cache_dir.glob("*" + _SUFFIX), key=lambda p: p.stat().st_mtime_ns)
-    for old in stored[:-KEEP]:
-        for path in (old, old.with_suffix(".json")):
+    """Keep the newest KEEP databases and KEEP_LISTINGS reports (only files this module
+    wrote; a report whose database is pruned simply misses and is validated again)."""
+    for pattern, keep in (("*" + _SUFFIX, KEEP), ("*.json", KEEP_LISTINGS)):
+        stored = sorted(cache_dir.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
+        for old in stored[:-keep]:
             try:
-                path.unlink()
-            except OSError as exc:  # open by another process: try again next time
-                print(f"ips-data: could not prune cache file {path}: {exc}")
+                old.unlink()
+            except OSError as exc:  # e.g. removed by another process meanwhile
+                print(f"ips-data: could not prune cache file {old}: {exc}", file=sys.stderr)

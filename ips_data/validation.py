@@ -10,6 +10,7 @@ single price year. A rejected file is excluded whole; files are only ever read.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import date
 from itertools import pairwise
@@ -59,6 +60,27 @@ class ValidationReport(BaseModel):
     @property
     def ok(self) -> bool:
         return not self.problems and not self.rejected()
+
+    @property
+    def accepted_key(self) -> str:
+        """Hash of what the numbers depend on: the data directory, every accepted file's
+        path, size and mtime, and as_of. A rejected or ignored file does not change it."""
+        h = hashlib.sha256(f"{self.data_dir}\0{self.as_of.isoformat()}\n".encode())
+        for f in sorted((f for f in self.files if f.status == "accepted"),
+                        key=lambda f: f.path):
+            h.update(f"{f.path}\0{f.size}\0{f.mtime_ns}\n".encode())
+        return h.hexdigest()[:16]
+
+    def seen_now(self, discovery: Discovery) -> ValidationReport:
+        """This report with the ignored files and fingerprint of a newer listing whose
+        Parquet files and manifest are the same (ignored files never change a verdict)."""
+        ignored = [FileReport(table=s.table if s.table in TABLES else None, path=s.relpath,
+                              size=s.size, mtime_ns=s.mtime_ns, status="ignored")
+                   for s in discovery.ignored]
+        files = [f for f in self.files if f.status != "ignored"] + ignored
+        files.sort(key=lambda f: (TABLE_ORDER.index(f.table) if f.table else 99, f.path))
+        return self.model_copy(update={
+            "files": files, "fingerprint": discovery.fingerprint + ":" + self.as_of.isoformat()})
 
 
 

@@ -141,3 +141,64 @@ def test_coded_attributes_are_enums_inside_and_strings_outside(sample):
     assert frame.schema["arm"] == pl.String
     assert frame["arm"].to_list() == ["ips"]
     assert set(sample.query("participants_by_arm", Filters().params())["arm"]) <= set(ARMS)
+
+
+def _counting_builds(monkeypatch) -> list[int]:
+    from ips_data import database
+
+    builds: list[int] = []
+    real = database.build_database
+
+    def counted(report, **kwargs):
+        builds.append(1)
+        return real(report, **kwargs)
+
+    monkeypatch.setattr(database, "build_database", counted)
+    return builds
+
+
+@pytest.mark.parametrize("change", ["stray_file", "rejected_file", "valid_file"])
+def test_a_stored_accepted_set_is_reopened_not_rebuilt(tmp_path, monkeypatch, change):
+    """A stray or a rejected file changes the listing but not the accepted set: the
+    stored database is opened (no build) and the report shows the new file; a valid
+    file changes the set and builds."""
+    from fixtures import outcome, participant, write_table
+
+    root, cache = tiny_extract(tmp_path / "x"), tmp_path / "cache"
+    builds = _counting_builds(monkeypatch)
+    load_dataset(root, cache_dir=cache).close()
+    assert builds == [1]
+    if change == "stray_file":
+        (root / "participants" / "notes.txt").write_text("hej", encoding="utf-8")
+        path, status = "participants/notes.txt", "ignored"
+    elif change == "rejected_file":
+        write_table(root, "outcomes", [outcome("ghost")], name="late.parquet")
+        path, status = "outcomes/late.parquet", "rejected"
+    else:
+        write_table(root, "participants", [participant("NEW1")], name="more.parquet")
+        path, status = "participants/more.parquet", "accepted"
+    before = load_dataset(root, cache_dir=tmp_path / "other")  # a fresh load, no store
+    again = load_dataset(root, cache_dir=cache)
+    try:
+        assert {f.path: f.status for f in again.report.files}[path] == status
+        assert again.report.fingerprint == before.report.fingerprint
+        assert (again.accepted_key == before.accepted_key)
+        assert again.rows("dim_participants") == (15 if status == "accepted" else 14)
+        assert len(builds) == (3 if status == "accepted" else 2)  # +1 for `before`
+    finally:
+        again.close()
+        before.close()
+
+
+def test_accepted_key_ignores_rejected_and_stray_files(tmp_path):
+    from fixtures import outcome, participant, write_table
+
+    from ips_data.validation import validate
+
+    root = tiny_extract(tmp_path)
+    first = validate(root).accepted_key
+    write_table(root, "outcomes", [outcome("ghost")], name="late.parquet")
+    (root / "readme.txt").write_text("x", encoding="utf-8")
+    assert validate(root).accepted_key == first
+    write_table(root, "participants", [participant("NEW1")], name="more.parquet")
+    assert validate(root).accepted_key != first

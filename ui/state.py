@@ -2,8 +2,9 @@
 
 * One `Dataset` per (data directory, fingerprint) is shared by all sessions
   (`st.cache_resource`, at most two extracts kept); it is never mutated.
-* Every engine call goes through `call()`, cached with the Dataset's
-  fingerprint in the key, so a changed extract is never served stale.
+* Every engine call goes through `call()`, cached with the Dataset's accepted file
+  set in the key (`accepted_key`; the summary also with every file's verdict), so a
+  changed extract is never served stale and a rejected or stray file recomputes nothing.
 * The sidebar widgets are bound to URL query parameters (their keys are the
   parameter names), so a link reproduces the view. Options whose labels depend
   on the language are re-written to codes when the language changes (a bound
@@ -133,15 +134,24 @@ _ENGINE: dict[str, Callable[..., Any]] = {
 }
 
 
+def _data_version(ds: Dataset, name: str) -> str:
+    """What a cached result depends on: the accepted files (a rejected or stray file
+    changes no figure), plus every file's verdict for the summary (it counts them)."""
+    if name != "summary":
+        return ds.accepted_key
+    return ds.accepted_key + "|" + ",".join(
+        f"{f.path}={f.status}" for f in ds.report.files if f.status != "ignored")
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(_ds: Dataset, fingerprint: str, name: str, filters_json: str, threshold: int,
+def _cached(_ds: Dataset, data_version: str, name: str, filters_json: str, threshold: int,
             kwargs: tuple[tuple[str, Any], ...]) -> Any:
     filters = Filters.model_validate_json(filters_json)
     return _ENGINE[name](_ds, filters, DisclosurePolicy(threshold=threshold), **dict(kwargs))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_area(_ds: Dataset, fingerprint: str, name: str, filters_json: str,
+def _cached_area(_ds: Dataset, data_version: str, name: str, filters_json: str,
                  as_of: date | None) -> pl.DataFrame:
     filters = Filters.model_validate_json(filters_json)
     if name == "timeline":
@@ -152,17 +162,17 @@ def _cached_area(_ds: Dataset, fingerprint: str, name: str, filters_json: str,
 def call(sel: Selection, name: str, *, filters: Filters | None = None, **kwargs: Any) -> Any:
     """A disclosure-protected `ips_data` result for the selection (cached)."""
     f = sel.filters if filters is None else filters
-    return _cached(sel.ds, sel.ds.fingerprint, name, f.model_dump_json(),
+    return _cached(sel.ds, _data_version(sel.ds, name), name, f.model_dump_json(),
                    sel.policy.threshold, tuple(sorted(kwargs.items())))
 
 
 def timeline(sel: Selection) -> pl.DataFrame:
-    return _cached_area(sel.ds, sel.ds.fingerprint, "timeline", sel.filters.model_dump_json(),
+    return _cached_area(sel.ds, sel.ds.accepted_key, "timeline", sel.filters.model_dump_json(),
                         None)
 
 
 def fidelity_reviews(sel: Selection, as_of: date) -> pl.DataFrame:
-    return _cached_area(sel.ds, sel.ds.fingerprint, "fidelity", sel.filters.model_dump_json(),
+    return _cached_area(sel.ds, sel.ds.accepted_key, "fidelity", sel.filters.model_dump_json(),
                         as_of)
 
 
