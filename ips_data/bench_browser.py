@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,6 +41,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                    timeout=1) as resp:
+            return resp.read().strip() == b"ok"
+    except OSError:  # not listening yet (URLError is an OSError)
+        return False
+
+
 def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> float:
     """Milliseconds from spawning the app to the rendered overview. The app is stopped
     only once its stored database exists (it is written in the background)."""
@@ -52,21 +62,14 @@ def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> float:
     started = time.perf_counter()
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    from playwright.sync_api import Error as PlaywrightError
-
     page = browser.new_page()
     try:
         pause = threading.Event()
-        while True:  # the first request as soon as the server listens
+        while not _healthy(port):  # the first request as soon as the server answers
             if proc.poll() is not None:
                 raise RuntimeError(f"the app exited ({proc.returncode}); see {log}")
-            try:
-                page.goto(f"http://127.0.0.1:{port}/", timeout=TIMEOUT_MS)
-                break
-            except PlaywrightError as exc:
-                if "ERR_CONNECTION_REFUSED" not in str(exc):
-                    raise
-                pause.wait(0.05)
+            pause.wait(0.05)
+        page.goto(f"http://127.0.0.1:{port}/", timeout=TIMEOUT_MS)
         page.wait_for_function(_RENDERED, polling=50, timeout=TIMEOUT_MS)
         elapsed = (time.perf_counter() - started) * 1000
         deadline = time.monotonic() + TIMEOUT_MS / 1000

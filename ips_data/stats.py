@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats as sps
+from scipy import special
 
 __all__ = [
     "Z95",
@@ -32,6 +32,31 @@ __all__ = [
 Z95 = 1.959964
 
 DEFAULT_FUNNEL_PROBS: tuple[float, ...] = (0.001, 0.025, 0.975, 0.999)
+
+
+# The distribution functions come from scipy.special (what scipy.stats uses underneath):
+# importing scipy.stats costs about a second at every app start. Tests compare them
+# with scipy.stats.
+
+
+def _t_quantile(q, df):
+    """Student t quantile (scipy.stats.t.ppf)."""
+    return special.stdtrit(df, q)
+
+
+def _binom_cdf(k, n, p):
+    """Binomial cdf P(X <= k) (scipy.stats.binom.cdf); 0 for k < 0."""
+    k = np.floor(np.asarray(k, dtype=float))
+    whole = np.asarray(n).astype(np.int64)  # bdtr wants integer k and n
+    return np.where(k < 0, 0.0, special.bdtr(np.maximum(k, 0).astype(np.int64), whole, p))
+
+
+def _binom_ppf(q: float, n, p: float):
+    """Smallest k with P(X <= k) >= q, for 0 < q < 1 (scipy.stats.binom.ppf)."""
+    n_arr = np.asarray(n, dtype=float)
+    k = np.minimum(np.ceil(special.bdtrik(q, n_arr, p)), n_arr)
+    below = np.maximum(k - 1, 0)
+    return np.where(_binom_cdf(below, n_arr, p) >= q, below, k)
 
 
 @dataclass(frozen=True)
@@ -117,7 +142,7 @@ def welch_difference(
     if se2 == 0.0:
         return Interval(estimate=estimate, low=estimate, high=estimate)
     df = se2**2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1))
-    t = float(sps.t.ppf(1.0 - (1.0 - level) / 2.0, df))
+    t = float(_t_quantile(1.0 - (1.0 - level) / 2.0, df))
     half = t * math.sqrt(se2)
     return Interval(estimate=estimate, low=estimate - half, high=estimate + half)
 
@@ -169,9 +194,9 @@ def funnel_limits(
         if p0 in (0.0, 1.0):
             out[p] = np.full(n_arr.shape, float(p0))
             continue
-        r = sps.binom.ppf(p, n_arr, p0)
-        f_r = sps.binom.cdf(r, n_arr, p0)
-        f_rm1 = sps.binom.cdf(r - 1, n_arr, p0)
+        r = _binom_ppf(p, n_arr, p0)
+        f_r = _binom_cdf(r, n_arr, p0)
+        f_rm1 = _binom_cdf(r - 1, n_arr, p0)
         denom = f_r - f_rm1
         safe = denom > 0
         alpha = np.where(safe, (f_r - p) / np.where(safe, denom, 1.0), 0.0)
@@ -188,7 +213,7 @@ def mean_intervals(mean: ArrayLike, var: ArrayLike, n: ArrayLike,
     n_arr = np.asarray(n, dtype=float)
     ok = (n_arr >= 2) & np.isfinite(m) & np.isfinite(v)
     df = np.where(ok, n_arr - 1, 1.0)
-    half = sps.t.ppf(0.5 + level / 2, df) * np.sqrt(np.maximum(np.where(ok, v, 0.0), 0.0)
+    half = _t_quantile(0.5 + level / 2, df) * np.sqrt(np.maximum(np.where(ok, v, 0.0), 0.0)
                                                     / np.where(ok, n_arr, 1.0))
     return np.where(ok, m - half, np.nan), np.where(ok, m + half, np.nan)
 
@@ -197,5 +222,5 @@ def mean_interval(mean: float, var: float, n: int, level: float = 0.95) -> tuple
     """t interval for one mean from summary statistics (sample variance, n - 1 df)."""
     if n < 2:
         raise ValueError(f"need n >= 2 for a mean interval, got {n}")
-    half = float(sps.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(max(var, 0.0) / n)
+    half = float(_t_quantile(0.5 + level / 2, n - 1)) * math.sqrt(max(var, 0.0) / n)
     return mean - half, mean + half

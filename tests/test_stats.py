@@ -326,3 +326,22 @@ def test_mean_intervals_agree_with_the_one_group_version(mean, var, n) -> None:
         assert np.isnan(low[0]) and np.isnan(high[0])
     else:
         assert (low[0], high[0]) == pytest.approx(mean_interval(mean, var, n), rel=1e-12)
+
+
+@pytest.mark.parametrize("p0", [0.001, 0.05, 0.2, 0.5, 0.73, 0.999])
+@pytest.mark.parametrize("q", [0.001, 0.025, 0.5, 0.975, 0.999])
+def test_binomial_and_t_functions_equal_scipy_stats(p0: float, q: float) -> None:
+    """stats uses scipy.special directly (scipy.stats is slow to import): same values."""
+    from scipy import stats as sps
+
+    from ips_data.stats import _binom_cdf, _binom_ppf, _t_quantile
+
+    n = np.array([1, 2, 3, 5, 10, 37, 100, 999, 5000, 123457])
+    if q != 0.5:  # at 0.5 and p0 0.5 the cdf hits q exactly: both libraries round either way
+        assert np.array_equal(_binom_ppf(q, n, p0), sps.binom.ppf(q, n, p0))
+    k = np.array([-1, 0, 1, 2, 7, 50, 4000])
+    # cephes (special.bdtr) and Boost (stats.binom) differ in the last digits
+    assert np.allclose(_binom_cdf(k, 5000, p0), sps.binom.cdf(k, 5000, p0), rtol=1e-9,
+                       atol=0)
+    df = np.array([1.0, 2.5, 10.0, 99.0, 1e6])
+    assert np.allclose(_t_quantile(q, df), sps.t.ppf(q, df), rtol=1e-12)

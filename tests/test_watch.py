@@ -50,6 +50,7 @@ def test_watch_logs_each_reload_with_rejections(tmp_path):
     assert len(reloads) == 2  # the first listing and the one change; no reload without change
     assert "5 accepted, 0 rejected" in reloads[0]
     assert "+1 added" in reloads[1] and "1 rejected" in reloads[1]
+    assert "(5 unchanged files not read again)" in reloads[1]  # only the new file is read
     assert any("rejected outcomes/late.parquet: unknown_person" in line for line in lines)
 
 
