@@ -30,7 +30,7 @@ lint: install
 	$(BIN)/ruff check .
 
 # Everything, including the live-reload robustness suite (real app, real browser,
-# 12-session stress test; IPS_STRESS_SESSIONS=20 for the full 20).
+# 20-session stress test; IPS_STRESS_SESSIONS=N to change it).
 test: install browser lint
 	$(BIN)/python -m pytest
 

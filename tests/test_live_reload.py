@@ -10,9 +10,8 @@ The real app (``streamlit run app.py``) serves a temporary copy of ``sample_data
    exits 1; each bad file is removed again before the next case;
 3. the optional ``costs/`` folder disappears and comes back;
 4. the file of step 1 is deleted -> the count returns;
-5. stress: many sessions (12; ``IPS_STRESS_SESSIONS=20`` for the full load, which takes
-   about a minute more on 2 cores) watch the overview while a valid file comes and goes;
-   plain HTTP health checks run alongside.
+5. stress: 20 sessions (``IPS_STRESS_SESSIONS`` to change it) watch the overview while a
+   valid file comes and goes; plain HTTP health checks run alongside.
 
 The last test checks that the app never moved, rewrote or deleted a file of the
 extract. Nothing here sleeps for a fixed time: waits are ``expect(...)`` with timeouts,
@@ -70,7 +69,7 @@ DA = "da"
 # The app checks the folder every 10 s (ui.state.RELOAD_EVERY); then it validates and
 # loads the new extract (~1-2 s) and renders. 20 s leaves room on a busy 2-core machine.
 RELOAD_MS = 20_000
-STRESS_SESSIONS = int(os.environ.get("IPS_STRESS_SESSIONS", "12"))
+STRESS_SESSIONS = int(os.environ.get("IPS_STRESS_SESSIONS", "20"))
 STRESS_CONTEXTS = 4
 STRESS_SECONDS = float(os.environ.get("IPS_STRESS_SECONDS", "20"))  # of churn
 STRESS_MAX_DROPS = 12
