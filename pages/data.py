@@ -4,7 +4,7 @@ date and as_of, and the extract contract rendered from the models."""
 import streamlit as st
 
 from ips_data.docs import render_contract_markdown
-from ips_data.formatting import fmt_date, fmt_int
+from ips_data.formatting import fmt_date, fmt_int, fmt_number
 from ui import report, state
 from ui.cards import card
 from ui.i18n import label, t
@@ -23,7 +23,9 @@ for col, status in zip(cols[2:], ("accepted", "rejected", "ignored"), strict=Tru
     card(col, label("file_status", status, lang),
          fmt_int(sum(f.status == status for f in validation.files), lang))
 st.caption(f"{t('data_dir', lang)}: `{validation.data_dir}` · "
-           f"{t('fingerprint', lang)}: `{validation.fingerprint}`")
+           f"{t('fingerprint', lang)}: `{validation.fingerprint}` · "
+           + t("validated_in", lang, s=fmt_number(validation.seconds, 2, lang),
+               n=fmt_int(validation.reused_files, lang)))
 
 rejected = validation.rejected()
 if validation.ok:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import runpy
 import shutil
 import zipfile
@@ -329,6 +330,9 @@ def test_rejected_files_are_flagged_and_explained(monkeypatch, sample_dir: Path,
     assert list(rejections[t("col_path", "da")]) == ["outcomes/broken.parquet"]
     assert all(rejections[t("col_rule", "da")].str.len() > 0)
     assert [e.label for e in page.expander] == [t("contract_show", "da")]
+    status = re.escape(t("validated_in", "da", s="S", n="N")).replace("S", r"[\d,]+").replace(
+        "N", r"\d+")  # e.g. "valideret på 0,12 s (3 uændrede filer ikke læst igen)"
+    assert any(re.search(status, c.value) for c in page.caption), "the reload status"
     assert any("### participants" in m.value for m in page.markdown)
 
 

@@ -274,6 +274,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "as_of": ("Opgjort pr.", "As of"),
     "data_dir": ("Datamappe", "Data directory"),
     "fingerprint": ("Fingeraftryk", "Fingerprint"),
+    "validated_in": ("valideret på {s} s ({n} uændrede filer ikke læst igen)",
+                     "validated in {s} s ({n} unchanged files not read again)"),
     "data_ok": ("Alle filer er godkendt.", "All files were accepted."),
     "data_rejected": ("{n} fil(er) er afvist og indgår ikke i tallene.",
                       "{n} file(s) were rejected and are not in the figures."),
