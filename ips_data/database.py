@@ -28,7 +28,7 @@ from ips_data import store
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
 from ips_data.discovery import Discovery, discover
 from ips_data.municipalities import MUNICIPALITIES
-from ips_data.sqlsafe import connect, ident
+from ips_data.sqlsafe import LOAD_THREADS, connect, ident
 from ips_data.validation import ValidationReport, validate
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -262,8 +262,8 @@ def _enum_types(con: duckdb.DuckDBPyConnection) -> None:
 
 def build_database(report: ValidationReport, *, threads: int = 2) -> duckdb.DuckDBPyConnection:
     """Build every model over the report's accepted files: staging as views, marts (and
-    references) as tables."""
-    con = connect(threads=threads)
+    references) as tables. Built with LOAD_THREADS; queries then use `threads`."""
+    con = connect(threads=LOAD_THREADS)
     bind_files(con, report)
     _reference_tables(con)
     _enum_types(con)
@@ -272,6 +272,7 @@ def build_database(report: ValidationReport, *, threads: int = 2) -> duckdb.Duck
         con.sql("create " + kind + ident(name, models()) + " as " + sql)
     for sql in macros().values():
         con.sql(sql)
+    con.execute("set threads = ?", [threads])
     return con
 
 

@@ -29,7 +29,7 @@ from ips_data.file_checks import (
     Rejection,
     canonical_key,
 )
-from ips_data.sqlsafe import connect
+from ips_data.sqlsafe import LOAD_THREADS, connect
 
 __all__ = ["FileReport", "Rejection", "ValidationReport", "validate"]
 
@@ -210,7 +210,7 @@ def validate(
     files: list[FileReport] = []
     problems: list[str] = [disc.manifest_error] if disc.manifest_error else []
     reused = 0
-    con = connect(threads=2)
+    con = connect(threads=LOAD_THREADS)
     try:
         checker = FileChecker(con, as_of)
         cross = _CrossFile(checker, disc.data_dir)

@@ -202,3 +202,14 @@ def test_accepted_key_ignores_rejected_and_stray_files(tmp_path):
     assert validate(root).accepted_key == first
     write_table(root, "participants", [participant("NEW1")], name="more.parquet")
     assert validate(root).accepted_key != first
+
+
+def test_queries_run_with_the_requested_threads_after_a_faster_build(tmp_path):
+    from ips_data.sqlsafe import LOAD_THREADS
+
+    ds = load_dataset(tiny_extract(tmp_path), threads=1)
+    try:
+        threads = ds.con.sql("select current_setting('threads')").fetchall()[0][0]
+        assert (threads, LOAD_THREADS >= 2) == (1, True)
+    finally:
+        ds.close()
