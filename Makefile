@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/streamlit run app.py --server.headless=true --server.port=$(PORT)
+	$(BIN)/python -m ui.serve --server.headless=true --server.port=$(PORT)
 
 # Debian's Chromium for the Playwright tests (no browser downloads are possible).
 browser:

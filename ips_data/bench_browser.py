@@ -1,6 +1,7 @@
 """`ips-data bench --browser`: app start to first rendered overview, as a user sees it.
 
-Starts the real app (`streamlit run app.py`) on the extract, opens it in Chromium and
+Starts the real app as `make run` does (`python -m ui.serve`, i.e. Streamlit on
+`app.py` with the extract loading from the start) on the extract, opens it in Chromium and
 stops the clock when the overview has rendered: the script has finished, no skeleton
 is left and the participant cards show their numbers. Measured twice per run: with an
 empty app cache directory (a new extract: validation + build) and again with the
@@ -56,7 +57,7 @@ def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> float:
     port = _free_port()
     env = {**os.environ, "IPS_DATA_DIR": str(data_dir.resolve()),
            "IPS_CACHE_DIR": str(cache_dir), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+    cmd = [sys.executable, "-m", "ui.serve", "--server.headless=true",  # as `make run`
            f"--server.port={port}", "--server.address=127.0.0.1",
            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
     started = time.perf_counter()

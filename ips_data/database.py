@@ -14,6 +14,7 @@ import re
 import tempfile
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -282,6 +283,10 @@ def _unchanged(report: ValidationReport, now: Discovery) -> bool:
     return before <= after
 
 
+_IN_FLIGHT: dict[tuple, Future] = {}
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
 def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
                  cache_dir: Path | None = None) -> Dataset:
     """Validate and load an extract; retried while accepted files change under it.
@@ -291,8 +296,35 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
     files are validated, and an accepted set that is already stored is opened instead of
     built. A newly built database is stored in the background (the Dataset serves
     queries meanwhile).
+
+    Single flight: a call made while an identical one (same folder state, as_of, cache
+    and threads) runs in another thread waits for it and gets the same Dataset, so a
+    load started early (`ui.serve`) is not done twice.
     """
     cache_dir = cache_dir or store.default_cache_dir()
+    key = (str(Path(data_dir).resolve()), discover(data_dir).fingerprint, as_of,
+           str(cache_dir), threads)
+    with _IN_FLIGHT_LOCK:
+        running = _IN_FLIGHT.get(key)
+        if running is None:
+            mine = _IN_FLIGHT[key] = Future()
+    if running is not None:
+        return running.result()
+    try:
+        ds = _load_dataset(data_dir, as_of, threads, cache_dir)
+    except BaseException as exc:
+        mine.set_exception(exc)
+        raise
+    else:
+        mine.set_result(ds)
+        return ds
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.pop(key, None)
+
+
+def _load_dataset(data_dir, as_of: date | None, threads: int,
+                  cache_dir: Path | None) -> Dataset:
     last_error: Exception | None = None
     for _ in range(MAX_LOAD_ATTEMPTS):
         listing = discover(data_dir)

@@ -33,6 +33,8 @@ from ips_data.discovery import Discovery, as_of_date
 from ips_data.validation import ValidationReport
 
 CACHE_ENV = "IPS_CACHE_DIR"
+#: The dashboard's cache folder when $IPS_CACHE_DIR is not set (the CLI keeps none).
+APP_CACHE_DIR = Path.home() / ".cache" / "ips-dashboard"
 KEEP = 3  # databases
 KEEP_LISTINGS = 50  # small JSON reports
 _SUFFIX = ".duckdb"

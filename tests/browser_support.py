@@ -81,7 +81,8 @@ def healthy(url: str, timeout: float = 1.0) -> bool:
 
 @contextmanager
 def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
-    """``streamlit run app.py`` on a free port, healthy; stopped (and waited for) on exit.
+    """The app as `make run` starts it (``python -m ui.serve``: Streamlit on app.py) on a
+    free port, healthy; stopped (and waited for) on exit.
     ``env`` overrides the environment; a None value unsets the variable."""
     port = free_port()
     full = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -90,8 +91,8 @@ def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
             full.pop(name, None)
         else:
             full[name] = value
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+    cmd = [  # what `make run` runs
+        sys.executable, "-m", "ui.serve",
         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
     ]

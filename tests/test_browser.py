@@ -1,4 +1,5 @@
-"""End-to-end: the real dashboard (``streamlit run app.py``) driven in Debian's Chromium.
+"""End-to-end: the real dashboard (``python -m ui.serve``, as ``make run``) driven in
+Debian's Chromium.
 
 Uses the Playwright sync API directly (no pytest-playwright). One app process, one
 browser and one browser context (so the HTTP cache keeps the big JS chunks) serve the

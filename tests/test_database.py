@@ -213,3 +213,50 @@ def test_queries_run_with_the_requested_threads_after_a_faster_build(tmp_path):
         assert (threads, LOAD_THREADS >= 2) == (1, True)
     finally:
         ds.close()
+
+
+def test_concurrent_identical_loads_share_one_build(tmp_path, monkeypatch):
+    """Single flight: the early load of `ui.serve` and the first session's load of the
+    same folder state build once and return the same Dataset."""
+    import threading
+
+    from ips_data import database
+
+    root = tiny_extract(tmp_path)
+    started, release = threading.Event(), threading.Event()
+    builds: list[int] = []
+    real = database.build_database
+
+    def slow_build(report, **kwargs):
+        builds.append(1)
+        started.set()
+        release.wait(30)
+        return real(report, **kwargs)
+
+    waiting = threading.Event()
+
+    class Watched(database.Future):
+        def result(self, timeout=None):
+            waiting.set()  # the second caller is about to wait for the first load
+            return super().result(timeout)
+
+    monkeypatch.setattr(database, "build_database", slow_build)
+    monkeypatch.setattr(database, "Future", Watched)
+    results: list = []
+    first = threading.Thread(target=lambda: results.append(load_dataset(root)))
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(target=lambda: results.append(load_dataset(root)))
+    second.start()
+    assert waiting.wait(30)
+    release.set()
+    first.join(30)
+    second.join(30)
+    try:
+        assert len(results) == 2 and results[0] is results[1]
+        assert builds == [1]
+        again = load_dataset(root)  # after the flight: a new load
+        assert again is not results[0] and builds == [1, 1]
+        again.close()
+    finally:
+        results[0].close()

@@ -1,6 +1,6 @@
 """Live reload: the running dashboard while analysts add, replace and remove files.
 
-The real app (``streamlit run app.py``) serves a temporary copy of ``sample_data/``
+The real app (``python -m ui.serve``, as ``make run``) serves a temporary copy of ``sample_data/``
 (one app, one Chromium for the whole module) while the tests change that copy:
 
 1. a valid participants + outcomes file appears -> the open overview shows the new

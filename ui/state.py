@@ -34,7 +34,7 @@ from ips_data.discovery import discover, resolve_data_dir
 from ips_data.filters import Filters
 from ips_data.formatting import fmt_date
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
-from ips_data.store import default_cache_dir
+from ips_data.store import APP_CACHE_DIR, default_cache_dir
 from ips_data.summary import build_summary
 from ui.i18n import Lang, code_of, label, t
 
@@ -73,7 +73,6 @@ class Selection:
 
 
 # --------------------------------------------------------------------------- loading
-APP_CACHE_DIR = Path.home() / ".cache" / "ips-dashboard"
 
 
 # validate: a Dataset loaded while the folder changed holds another state than its key
