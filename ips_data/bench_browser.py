@@ -36,41 +36,57 @@ _RENDERED = """() => {
 }"""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _healthy(port: int) -> bool:
+def healthy(url: str, timeout: float = 1.0) -> bool:
+    """Streamlit's plain HTTP health endpoint answers "ok" within ``timeout`` seconds."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                    timeout=1) as resp:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as resp:
             return resp.read().strip() == b"ok"
     except OSError:  # not listening yet (URLError is an OSError)
         return False
 
 
+def app_command(port: int) -> list[str]:
+    """The app as `make run` starts it (`python -m ui.serve`), headless on 127.0.0.1."""
+    return [sys.executable, "-m", "ui.serve", "--server.headless=true",
+            f"--server.port={port}", "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Terminate the app and wait for it (killed if it does not stop in time)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> float:
     """Milliseconds from spawning the app to the rendered overview. The app is stopped
     only once its stored database exists (it is written in the background)."""
-    port = _free_port()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "IPS_DATA_DIR": str(data_dir.resolve()),
            "IPS_CACHE_DIR": str(cache_dir), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "ui.serve", "--server.headless=true",  # as `make run`
-           f"--server.port={port}", "--server.address=127.0.0.1",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
     started = time.perf_counter()
     with log.open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(app_command(port), cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
     page = browser.new_page()
     try:
         pause = threading.Event()
-        while not _healthy(port):  # the first request as soon as the server answers
+        while not healthy(url):  # the first request as soon as the server answers
             if proc.poll() is not None:
                 raise RuntimeError(f"the app exited ({proc.returncode}); see {log}")
             pause.wait(0.05)
-        page.goto(f"http://127.0.0.1:{port}/", timeout=TIMEOUT_MS)
+        page.goto(url + "/", timeout=TIMEOUT_MS)
         page.wait_for_function(_RENDERED, polling=50, timeout=TIMEOUT_MS)
         elapsed = (time.perf_counter() - started) * 1000
         deadline = time.monotonic() + TIMEOUT_MS / 1000
@@ -79,12 +95,7 @@ def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> float:
         return elapsed
     finally:
         page.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 def browser_start(data_dir: Path, repeats: int = 1) -> dict:

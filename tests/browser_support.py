@@ -1,20 +1,17 @@
 """Shared pieces for the Playwright tests: the real app on a free port, Debian's
 Chromium, and waiting for Streamlit to settle (no fixed sleeps anywhere).
 
-The same approach as ``test_browser.py`` (which keeps its own copies), made reusable:
-`running_app` takes the environment to run with, `settle` a timeout.
+`running_app` takes the environment to run with, `settle` a timeout. Starting, probing
+and stopping the app are `ips_data.bench_browser`'s (what `ips-data bench --browser`
+measures), so the tests run the app exactly as `make run` and the benchmark do.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+
+from ips_data.bench_browser import app_command, free_port, healthy, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,21 +63,6 @@ class App:
                         f"{self.output()}", pytrace=False)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str, timeout: float = 1.0) -> bool:
-    """Streamlit's plain HTTP health endpoint answers "ok" within ``timeout`` seconds."""
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as resp:
-            return resp.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
     """The app as `make run` starts it (``python -m ui.serve``: Streamlit on app.py) on a
@@ -91,13 +75,9 @@ def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
             full.pop(name, None)
         else:
             full[name] = value
-    cmd = [  # what `make run` runs
-        sys.executable, "-m", "ui.serve",
-        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-    ]
     with log.open("wb") as out:  # stderr joins stdout: a crash shows in the log
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(app_command(port), cwd=ROOT, env=full, stdout=out,
+                                stderr=subprocess.STDOUT)
     running = App(url=f"http://127.0.0.1:{port}", proc=proc, log=log)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -110,12 +90,7 @@ def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
             pause.wait(0.2)
         yield running
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc, timeout=10)
 
 
 _SETTLED = """() => {
