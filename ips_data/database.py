@@ -302,8 +302,8 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
     load started early (`ui.serve`) is not done twice.
     """
     cache_dir = cache_dir or store.default_cache_dir()
-    key = (str(Path(data_dir).resolve()), discover(data_dir).fingerprint, as_of,
-           str(cache_dir), threads)
+    listing = discover(data_dir)
+    key = (str(Path(data_dir).resolve()), listing.fingerprint, as_of, str(cache_dir), threads)
     with _IN_FLIGHT_LOCK:
         running = _IN_FLIGHT.get(key)
         if running is None:
@@ -311,7 +311,7 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
     if running is not None:
         return running.result()
     try:
-        ds = _load_dataset(data_dir, as_of, threads, cache_dir)
+        ds = _load_dataset(data_dir, as_of, threads, cache_dir, listing)
     except BaseException as exc:
         mine.set_exception(exc)
         raise
@@ -323,11 +323,12 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
             _IN_FLIGHT.pop(key, None)
 
 
-def _load_dataset(data_dir, as_of: date | None, threads: int,
-                  cache_dir: Path | None) -> Dataset:
+def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | None,
+                  listing: Discovery) -> Dataset:
     last_error: Exception | None = None
-    for _ in range(MAX_LOAD_ATTEMPTS):
-        listing = discover(data_dir)
+    for attempt in range(MAX_LOAD_ATTEMPTS):
+        if attempt:  # the folder changed while it was loaded: list it again
+            listing = discover(data_dir)
         key = store.cache_key(listing, as_of) if cache_dir else None
         cached = store.open_cached(cache_dir, key, listing, threads=threads) if key else None
         if cached is not None:

@@ -30,6 +30,7 @@ import duckdb
 
 from ips_data.contract import CONTRACT_VERSION
 from ips_data.discovery import Discovery, as_of_date
+from ips_data.sqlsafe import ident
 from ips_data.validation import ValidationReport
 
 CACHE_ENV = "IPS_CACHE_DIR"
@@ -45,6 +46,11 @@ def default_cache_dir() -> Path | None:
     """$IPS_CACHE_DIR, or None (no persisted cache) when it is not set."""
     value = os.environ.get(CACHE_ENV)
     return Path(value) if value else None
+
+
+def app_cache_dir() -> Path:
+    """The dashboard's cache folder: $IPS_CACHE_DIR, else APP_CACHE_DIR."""
+    return default_cache_dir() or APP_CACHE_DIR
 
 
 @cache
@@ -128,18 +134,15 @@ def save(cache_dir: Path, key: str, report: ValidationReport,
             con.sql("copy from database memory to ips_store")
             views = con.sql("select schema_name, view_name from duckdb_views() "
                             "where database_name = 'ips_store' and not internal").fetchall()
+            names = [name for row in views for name in row]  # from the catalog itself
             for schema, view in views:
-                con.sql("drop view ips_store." + _quoted(schema) + "." + _quoted(view))
+                con.sql("drop view ips_store." + ident(schema, names) + "." + ident(view, names))
         finally:
             con.sql("detach ips_store")
         os.replace(partial, final)
     remember_listing(cache_dir, key, report)
     _prune(cache_dir)
     return final
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def save_in_background(cache_dir: Path, key: str, report: ValidationReport,

@@ -74,15 +74,25 @@ class ValidationReport(BaseModel):
     def seen_now(self, discovery: Discovery) -> ValidationReport:
         """This report with the ignored files and fingerprint of a newer listing whose
         Parquet files and manifest are the same (ignored files never change a verdict)."""
-        ignored = [FileReport(table=s.table if s.table in TABLES else None, path=s.relpath,
-                              size=s.size, mtime_ns=s.mtime_ns, status="ignored")
-                   for s in discovery.ignored]
-        files = [f for f in self.files if f.status != "ignored"] + ignored
-        files.sort(key=lambda f: (TABLE_ORDER.index(f.table) if f.table else 99, f.path))
+        files = _in_order([f for f in self.files if f.status != "ignored"]
+                          + _ignored(discovery))
         return self.model_copy(update={
             "files": files, "fingerprint": discovery.fingerprint + ":" + self.as_of.isoformat()})
 
 
+
+
+def _ignored(discovery: Discovery) -> list[FileReport]:
+    """Reports for the files validation does not read (stray files, other folders)."""
+    return [FileReport(table=s.table if s.table in TABLES else None, path=s.relpath,
+                       size=s.size, mtime_ns=s.mtime_ns, status="ignored")
+            for s in discovery.ignored]
+
+
+def _in_order(files: list[FileReport]) -> list[FileReport]:
+    """Table by table in contract order, stray files last, then by path."""
+    return sorted(files, key=lambda f: (TABLE_ORDER.index(f.table) if f.table else 99,
+                                        f.path))
 
 
 def _may_share_keys(facts: list[FileFacts]) -> bool:
@@ -231,14 +241,10 @@ def validate(
         raise RuntimeError(f"validation of {disc.data_dir} failed: {exc}") from exc
     finally:
         con.close()
-    for stat in disc.ignored:
-        table = stat.table if stat.table in TABLES else None
-        files.append(FileReport(table=table, path=stat.relpath, size=stat.size,
-                                mtime_ns=stat.mtime_ns, status="ignored"))
-    files.sort(key=lambda f: (TABLE_ORDER.index(f.table) if f.table else 99, f.path))
     return ValidationReport(
         data_dir=str(disc.data_dir), as_of=as_of, extract_date=disc.manifest.extract_date,
-        fingerprint=disc.fingerprint + ":" + as_of.isoformat(), files=files,
+        fingerprint=disc.fingerprint + ":" + as_of.isoformat(),
+        files=_in_order(files + _ignored(disc)),
         problems=problems, seconds=round(time.perf_counter() - started, 3),
         reused_files=reused,
     )

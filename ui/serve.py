@@ -22,7 +22,7 @@ import pyarrow.parquet  # noqa: F401
 
 from ips_data.database import load_dataset
 from ips_data.discovery import resolve_data_dir
-from ips_data.store import APP_CACHE_DIR, default_cache_dir
+from ips_data.store import app_cache_dir
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -37,7 +37,7 @@ def _warm(data_dir: Path, cache_dir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     data_dir = resolve_data_dir(None)
-    threading.Thread(target=_warm, args=(data_dir, default_cache_dir() or APP_CACHE_DIR),
+    threading.Thread(target=_warm, args=(data_dir, app_cache_dir()),
                      name="ips-warm-load", daemon=True).start()
     from streamlit.web import cli as stcli  # imported after the load has started
 

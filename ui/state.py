@@ -34,7 +34,7 @@ from ips_data.discovery import discover, resolve_data_dir
 from ips_data.filters import Filters
 from ips_data.formatting import fmt_date
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
-from ips_data.store import APP_CACHE_DIR, default_cache_dir
+from ips_data.store import app_cache_dir
 from ips_data.summary import build_summary
 from ui.i18n import Lang, code_of, label, t
 
@@ -82,7 +82,7 @@ def _load(data_dir: str, fingerprint: str) -> Dataset:
     """The validated extract; `fingerprint` only keys the cache. The built database is
     kept as a read-only file ($IPS_CACHE_DIR, else ~/.cache/ips-dashboard) so the next
     start on an unchanged extract skips validation and building."""
-    return load_dataset(data_dir, cache_dir=default_cache_dir() or APP_CACHE_DIR)
+    return load_dataset(data_dir, cache_dir=app_cache_dir())
 
 
 RELOAD_EVERY = "10s"
