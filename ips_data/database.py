@@ -10,7 +10,9 @@ Queries run on their own cursor and are fetched fully.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
 import tempfile
 import threading
 from collections import OrderedDict
@@ -112,15 +114,33 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
-@cache
 def _template_dir() -> Path:
-    """Empty, typed Parquet files per table: they give staging every contract column."""
-    folder = Path(tempfile.mkdtemp(prefix="ips-templates-"))
-    for name, spec in TABLES.items():
-        schema = pa.schema(
-            [(c.name, _ARROW_TYPES[CANONICAL_SQL_TYPE[c.type]]) for c in spec.columns]
-        )
-        pq.write_table(schema.empty_table(), folder / f"{name}.parquet")
+    """Empty, typed Parquet files per table: they give staging every contract column.
+
+    One folder per contract schema, shared by every process of the user (named by a
+    digest of the schemas, written once under a temporary name and renamed into place),
+    so starts do not leave a folder behind each; recreated if a cleaner removed it)."""
+    schemas = {
+        name: pa.schema([(c.name, _ARROW_TYPES[CANONICAL_SQL_TYPE[c.type]])
+                         for c in spec.columns])
+        for name, spec in TABLES.items()
+    }
+    digest = hashlib.sha256(
+        repr(sorted((name, str(schema)) for name, schema in schemas.items())).encode()
+    ).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"ips-templates-{digest}"
+    if all((folder / f"{name}.parquet").is_file() for name in schemas):
+        return folder
+    scratch = Path(tempfile.mkdtemp(prefix="ips-templates-new-"))
+    for name, schema in schemas.items():
+        pq.write_table(schema.empty_table(), scratch / f"{name}.parquet")
+    try:
+        scratch.rename(folder)
+    except OSError:  # another process put it in place first (or something else is there)
+        if all((folder / f"{name}.parquet").is_file() for name in schemas):
+            shutil.rmtree(scratch, ignore_errors=True)
+            return folder
+        return scratch  # a private copy for this process
     return folder
 
 
@@ -131,7 +151,7 @@ class Dataset:
 
     report: ValidationReport
     con: duckdb.DuckDBPyConnection
-    saving: threading.Thread | None = field(default=None, repr=False, compare=False)
+    saving: store.BackgroundSave | None = field(default=None, repr=False, compare=False)
     _memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 

@@ -5,7 +5,8 @@ never touched):
 
 - `<database key>.duckdb`: the built tables of one *accepted file set* — keyed by the
   accepted files (path, size, mtime), as_of and the code that built them (SQL models,
-  contract, loader). Written in the background after a build, atomically.
+  contract, loader). Written in the background a few seconds after a build (so it does
+  not slow the first page), atomically.
 - `<listing key>.json`: the validation report of one *listing* of the folder — keyed by
   every Parquet file's path, size, mtime and ctime, the manifest, as_of and the code.
   Ignored files (notes, stray CSVs) are not part of it.
@@ -145,24 +146,50 @@ def save(cache_dir: Path, key: str, report: ValidationReport,
     return final
 
 
+#: Seconds between a build and writing its stored copy: the copy takes about as long as
+#: the build and would otherwise slow the first page (first rendered overview on a new
+#: national extract ~0.5 s later). `BackgroundSave.join` writes it at once.
+SAVE_DELAY_S = 5.0
+
+
+class BackgroundSave:
+    """`save` on a cursor of a connection, in a thread, SAVE_DELAY_S after it is started
+    (the caller serves at once). A failure is reported on stderr (the next start simply
+    builds again)."""
+
+    def __init__(self, cache_dir: Path, key: str, report: ValidationReport,
+                 con: duckdb.DuckDBPyConnection, delay: float | None = None) -> None:
+        self._now = threading.Event()
+        cursor = con.cursor()
+
+        def run() -> None:
+            try:
+                self._now.wait(SAVE_DELAY_S if delay is None else delay)
+                save(cache_dir, key, report, cursor)
+            except (OSError, duckdb.Error) as exc:
+                print(f"ips-data: could not store the loaded extract in {cache_dir}: {exc}",
+                      file=sys.stderr)
+            finally:
+                cursor.close()
+
+        self.thread = threading.Thread(target=run, name=f"ips-store-{key}", daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        """Write the copy now (no more waiting) and return when it is done."""
+        self._now.set()
+        self.thread.join()
+
+    def is_alive(self) -> bool:
+        return self.thread.is_alive()
+
+
 def save_in_background(cache_dir: Path, key: str, report: ValidationReport,
-                       con: duckdb.DuckDBPyConnection) -> threading.Thread:
-    """`save` on a cursor of `con` in a thread, so the caller can serve at once. A failure
-    is reported on stderr (the next start simply builds again)."""
-    cursor = con.cursor()
-
-    def run() -> None:
-        try:
-            save(cache_dir, key, report, cursor)
-        except (OSError, duckdb.Error) as exc:
-            print(f"ips-data: could not store the loaded extract in {cache_dir}: {exc}",
-                  file=sys.stderr)
-        finally:
-            cursor.close()
-
-    thread = threading.Thread(target=run, name=f"ips-store-{key}", daemon=True)
-    thread.start()
-    return thread
+                       con: duckdb.DuckDBPyConnection,
+                       delay: float | None = None) -> BackgroundSave:
+    """Store the built database in the background, `delay` (SAVE_DELAY_S) seconds from
+    now."""
+    return BackgroundSave(cache_dir, key, report, con, delay)
 
 
 def _remove_abandoned(cache_dir: Path) -> None:

@@ -260,3 +260,39 @@ def test_concurrent_identical_loads_share_one_build(tmp_path, monkeypatch):
         again.close()
     finally:
         results[0].close()
+
+
+def test_template_files_are_shared_and_recreated_not_left_per_start(tmp_path, monkeypatch):
+    """Every load uses one template folder per schema (earlier, each process left a new
+    temporary folder behind); a folder removed by a temp cleaner is written again."""
+    import tempfile
+
+    from ips_data import database
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    first = database._template_dir()
+    assert database._template_dir() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first.name]
+    for child in first.iterdir():
+        child.unlink()
+    first.rmdir()
+    again = database._template_dir()
+    assert again == first and sorted(p.name for p in again.iterdir()) == sorted(
+        f"{t}.parquet" for t in database.TABLES)
+
+
+def test_stored_copy_waits_for_the_first_page_unless_closed(tmp_path, monkeypatch):
+    """The copy is written SAVE_DELAY_S after the build (not while the first page is
+    computed); closing the Dataset writes it at once."""
+    from ips_data import store
+
+    root, cache = tiny_extract(tmp_path / "x"), tmp_path / "cache"
+    monkeypatch.setattr(store, "SAVE_DELAY_S", 3600.0)
+    ds = load_dataset(root, cache_dir=cache)
+    assert ds.saving is not None and ds.saving.is_alive()
+    assert not list(cache.glob("*.duckdb"))  # still waiting: nothing written yet
+    ds.close()  # no hour's wait: written now
+    assert len(list(cache.glob("*.duckdb"))) == 1
+    ds = load_dataset(root, cache_dir=cache)
+    assert ds.saving is None  # reopened from the copy
+    ds.close()
