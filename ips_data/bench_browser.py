@@ -68,9 +68,18 @@ def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
         proc.wait(timeout=10)
 
 
-def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> float:
-    """Milliseconds from spawning the app to the rendered overview. The app is stopped
-    only once its stored database exists (it is written in the background)."""
+def peak_rss_mb(pid: int) -> float:
+    """A live process's peak resident memory so far (Linux: VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> tuple[float, float]:
+    """Milliseconds from spawning the app to the rendered overview, and the app process's
+    peak resident memory (MB). The app is stopped only once its stored database exists
+    (written in the background), so the peak includes writing it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "IPS_DATA_DIR": str(data_dir.resolve()),
@@ -92,19 +101,20 @@ def _one_start(browser, data_dir: Path, cache_dir: Path, log: Path) -> float:
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         while not list(cache_dir.glob("*.duckdb")) and time.monotonic() < deadline:
             pause.wait(0.2)
-        return elapsed
+        return elapsed, peak_rss_mb(proc.pid)
     finally:
         page.close()
         stop(proc)
 
 
 def browser_start(data_dir: Path, repeats: int = 1) -> dict:
-    """Median/min/max of cold (new extract) and stored (unchanged extract) starts."""
+    """Median/min/max of cold (new extract) and stored (unchanged extract) starts, and
+    the largest peak resident memory of the app process over them."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"{CHROMIUM} is needed for --browser (apt install chromium)")
-    cold, stored = [], []
+    cold, stored, rss = [], [], []
     log = Path(tempfile.mkstemp(prefix="ips-bench-app-", suffix=".log")[1])
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM),
@@ -113,8 +123,10 @@ def browser_start(data_dir: Path, repeats: int = 1) -> dict:
             for _ in range(repeats):
                 cache = Path(tempfile.mkdtemp(prefix="ips-bench-app-cache-"))
                 try:
-                    cold.append(_one_start(browser, data_dir, cache, log))
-                    stored.append(_one_start(browser, data_dir, cache, log))
+                    for times in (cold, stored):
+                        ms, mb = _one_start(browser, data_dir, cache, log)
+                        times.append(ms)
+                        rss.append(mb)
                 finally:
                     shutil.rmtree(cache, ignore_errors=True)
         finally:
@@ -126,4 +138,5 @@ def browser_start(data_dir: Path, repeats: int = 1) -> dict:
                 "max_ms": round(max(ms), 1), "runs": len(ms)}
 
     return {"browser_start_to_overview_cold": stats(cold),
-            "browser_start_to_overview_stored": stats(stored)}
+            "browser_start_to_overview_stored": stats(stored),
+            "browser_app_peak_rss_mb": max(rss)}

@@ -124,7 +124,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for name, figures in result["effect_summary"].items():
         print(f"effect summary {name:<11} {figures}")
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
-    for key in ("browser_start_to_overview_cold", "browser_start_to_overview_stored"):
+    for key in ("browser_start_to_overview_cold", "browser_start_to_overview_stored",
+                "browser_app_peak_rss_mb"):
         if key in result:
             print(f"{key:<34} {result[key]}")
     return 0

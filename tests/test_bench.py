@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from ips_data.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,4 +32,35 @@ def test_bench_reports_every_figure_and_leaves_the_extract_alone(tmp_path, capsy
     assert set(result["pages_uncached"]) == {"overview", "effect", "costs", "rollout"}
     assert result["rows"]["participants"] > 0 and result["peak_rss_mb"] > 0
     assert all(v > 0 for v in result["ratios"].values())
+    assert _snapshot(data) == before
+
+
+def test_peak_rss_of_a_process_agrees_with_getrusage():
+    """The app's peak memory is read from /proc (VmHWM); for this process it must agree
+    with the kernel's getrusage figure."""
+    import os
+    import resource
+
+    from ips_data.bench_browser import peak_rss_mb
+
+    ballast = bytearray(64 * 1024 * 1024)  # make the peak clearly larger than at start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert peak_rss_mb(os.getpid()) == pytest.approx(own, abs=2)
+    assert peak_rss_mb(os.getpid()) >= 64
+    del ballast
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
+def test_browser_bench_starts_the_app_twice_and_leaves_the_extract_alone(tmp_path):
+    """`ips-data bench --browser`'s part: a new-extract start and a stored start, each to
+    the rendered overview, with the app process's peak memory."""
+    from ips_data.bench_browser import browser_start
+
+    data = shutil.copytree(ROOT / "sample_data", tmp_path / "data")
+    before = _snapshot(data)
+    result = browser_start(data, repeats=1)
+    for name in ("browser_start_to_overview_cold", "browser_start_to_overview_stored"):
+        assert result[name]["runs"] == 1 and result[name]["min_ms"] > 0, name
+    assert result["browser_app_peak_rss_mb"] > 50  # a Python process with the app loaded
     assert _snapshot(data) == before
