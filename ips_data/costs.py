@@ -80,8 +80,12 @@ def costs_by_category(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -
 
 def savings_by_municipality(ds: Dataset, filters: Filters, policy: DisclosurePolicy, *,
                             horizon: int) -> pl.DataFrame:
-    """Per municipality: IPS and comparison means and the saving with its interval,
-    where both groups reach the disclosure threshold."""
+    """Per municipality with a cost population at `horizon`: the IPS and comparison
+    cost populations and means, and the saving (comparison − IPS) with its Welch
+    interval. A row is suppressed — every figure, both counts included — when either
+    group is below the threshold (a missing group counts 0); secondary suppression
+    hides the next smallest row when only one is, since each group's counts add up to
+    the totals shown on the page."""
     raw = ds.query("costs_by_group", {**filters.params(), "horizon": horizon,
                                       "dimension": "municipality_code"})
     by: dict[str, dict] = {}
@@ -90,17 +94,24 @@ def savings_by_municipality(ds: Dataset, filters: Filters, policy: DisclosurePol
     rows = []
     for code, arms in sorted(by.items(), key=lambda kv: int(kv[0])):
         ips, cmp_ = arms.get("ips"), arms.get("comparison")
-        row = _saving_row(horizon, ips, cmp_, policy, None)
-        row["municipality_code"] = int(code)
-        row["mean_ips"] = ips["mean_total_dkk"] if row["estimate"] is not None else None
-        row["mean_comparison"] = (cmp_["mean_total_dkk"] if row["estimate"] is not None
-                                  else None)
-        row["raw_n_ips"] = ips["n"] if ips else 0
+        row = {"horizon_months": horizon, "municipality_code": int(code),
+               "n_ips": ips["n"] if ips else 0, "n_comparison": cmp_["n"] if cmp_ else 0,
+               "mean_ips": ips["mean_total_dkk"] if ips else None,
+               "mean_comparison": cmp_["mean_total_dkk"] if cmp_ else None,
+               "estimate": None, "low": None, "high": None, "price_year": None}
+        row["smaller_group"] = min(row["n_ips"], row["n_comparison"])
+        if row["smaller_group"] >= 2:  # a variance in each group
+            iv = welch_difference(cmp_["mean_total_dkk"], cmp_["var_total_dkk"], cmp_["n"],
+                                  ips["mean_total_dkk"], ips["var_total_dkk"], ips["n"])
+            row.update(estimate=iv.estimate, low=iv.low, high=iv.high,
+                       price_year=ips["price_year"])
         rows.append(row)
-    schema = {**_SAVING_SCHEMA, "municipality_code": pl.Int32, "mean_ips": pl.Float64,
-              "mean_comparison": pl.Float64, "raw_n_ips": pl.Int64}
-    frame = pl.DataFrame(rows, schema=schema).drop("ips_participants", "total_saving_estimate")
-    frame = protect_frame(frame, policy=policy, n_col="raw_n_ips",
-                          value_cols=["n_ips", "estimate", "low", "high", "mean_ips"],
-                          total_shown=True)
-    return frame.drop("raw_n_ips")
+    schema = {"horizon_months": pl.Int32, "municipality_code": pl.Int32, "n_ips": pl.Int64,
+              "n_comparison": pl.Int64, "mean_ips": pl.Float64, "mean_comparison": pl.Float64,
+              "estimate": pl.Float64, "low": pl.Float64, "high": pl.Float64,
+              "price_year": pl.Int32, "smaller_group": pl.Int64}
+    frame = protect_frame(pl.DataFrame(rows, schema=schema), policy=policy,
+                          n_col="smaller_group",
+                          value_cols=["n_ips", "n_comparison", "mean_ips", "mean_comparison",
+                                      "estimate", "low", "high"], total_shown=True)
+    return frame.drop("smaller_group")

@@ -166,3 +166,66 @@ def test_funnel_pooled_share_and_limits(ds):
 def test_participants_by_arm_is_protected(ds, threshold, expected):
     frame = effect.participants_by_arm(ds, Filters(), DisclosurePolicy(threshold=threshold))
     assert dict(frame.select("arm", "n").iter_rows()) == expected
+
+
+def _welch(cmp_: list[float], ips: list[float]) -> tuple[float, float, float]:
+    """Saving (comparison − IPS) and its Welch interval, by hand."""
+    from scipy.stats import t
+
+    a, b = statistics.variance(cmp_) / len(cmp_), statistics.variance(ips) / len(ips)
+    df = (a + b) ** 2 / (a * a / (len(cmp_) - 1) + b * b / (len(ips) - 1))
+    est = statistics.mean(cmp_) - statistics.mean(ips)
+    half = t.ppf(0.975, df) * math.sqrt(a + b)
+    return est, est - half, est + half
+
+
+# municipality -> (IPS persons, comparison persons) with 18-month costs
+@pytest.mark.parametrize(("groups", "hidden"), [
+    # 147's comparison group is small: hidden, and 101 too (the next smallest), else
+    # 147's counts would follow from the totals minus the rows shown
+    ({101: (6, 6), 147: (5, 2), 151: (7, 7)}, {101, 147}),
+    # two small rows (one without any comparison person) hide each other
+    ({101: (6, 6), 147: (5, 2), 155: (5, 0), 151: (7, 7)}, {147, 155}),
+    ({101: (6, 6), 151: (7, 7)}, set()),
+])
+def test_savings_by_municipality_by_hand_and_suppressed_by_the_smaller_group(
+        tmp_path, groups, hidden):
+    from fixtures import cost, participant, write_manifest, write_table
+
+    from ips_data.disclosure import check_protected
+
+    write_manifest(tmp_path)
+    people, rows, totals = [], [], {}
+    for code, sizes in groups.items():
+        for arm, n, base in (("ips", sizes[0], 100_000), ("comparison", sizes[1], 140_000)):
+            amounts = [base + 3_000 * i * i + code for i in range(n)]
+            totals[code, arm] = amounts
+            for i, amount in enumerate(amounts):
+                pid = f"{arm[0].upper()}{code}-{i}"
+                people.append(participant(pid, arm, code))
+                rows.append(cost(pid, 18, "psychiatric_inpatient", amount))
+    write_table(tmp_path, "participants", people)
+    write_table(tmp_path, "costs", rows)
+    write_table(tmp_path, "outcomes", [])
+    dataset = load_dataset(tmp_path)
+    try:
+        frame = costs.savings_by_municipality(dataset, Filters(), FIVE, horizon=18)
+    finally:
+        dataset.close()
+    assert frame["municipality_code"].to_list() == sorted(groups)
+    for n_col in ("n_ips", "n_comparison"):
+        assert check_protected(frame, policy=FIVE, n_col=n_col) == []
+    for code in groups:
+        r = _row(frame, municipality_code=code)
+        if code in hidden:
+            assert r["suppressed"], (code, frame)
+            assert all(r[c] is None for c in ("n_ips", "n_comparison", "mean_ips",
+                                              "mean_comparison", "estimate", "low", "high"))
+            continue
+        ips, cmp_ = totals[code, "ips"], totals[code, "comparison"]
+        assert not r["suppressed"]
+        assert (r["n_ips"], r["n_comparison"]) == (len(ips), len(cmp_))
+        assert (r["mean_ips"], r["mean_comparison"]) == pytest.approx(
+            (statistics.mean(ips), statistics.mean(cmp_)))
+        assert (r["estimate"], r["low"], r["high"]) == pytest.approx(_welch(cmp_, ips))
+        assert r["price_year"] == 2020
