@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -101,16 +102,54 @@ def test_committed_contract_docs_match_the_models(path, render):
         f"{path} is stale: run `ips-data docs`")
 
 
+def _env_settings() -> set[str]:
+    """Every IPS_* environment variable the code (product, Makefile, tests) reads."""
+    found: set[str] = set()
+    for folder in ("ips_data", "ui", "pages", "tests"):
+        for path in (ROOT / folder).rglob("*.py"):
+            found |= set(re.findall(r"[\"'](IPS_[A-Z_]+)[\"']", path.read_text(encoding="utf-8")))
+    return found
+
+
+def _cli_options() -> set[str]:
+    """Every option of every `ips-data` subcommand, from the parser itself."""
+    import argparse
+
+    from ips_data.cli import build_parser
+
+    options: set[str] = set()
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                options |= {o for a in sub._actions for o in a.option_strings if o != "-h"
+                            and o != "--help"}
+    return options
+
+
+def _streamlit_settings() -> set[str]:
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
+    return {f"{section}.{key}" for section, keys in config.items() for key in keys}
+
+
+def test_settings_are_found_in_the_code():
+    """The lists the docs test walks are not empty (the search itself works)."""
+    assert {"IPS_DATA_DIR", "IPS_SUPPRESSION_THRESHOLD", "IPS_CACHE_DIR"} <= _env_settings()
+    assert {"--data-dir", "--as-of", "--interval", "--repeats"} <= _cli_options()
+    assert "browser.gatherUsageStats" in _streamlit_settings()
+
+
 def test_docs_mention_every_column_and_setting():
     text = (ROOT / "docs/contract.md").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for spec in TABLES.values():
         for col in spec.columns:
             assert f"| {col.name} |" in text
-    for setting in ("IPS_DATA_DIR", "IPS_SUPPRESSION_THRESHOLD", "IPS_CACHE_DIR", "--as-of",
-                    "--data-dir", "--interval", "--repeats",
-                    "make run", "make test"):
-        assert setting in readme, f"README does not document {setting}"
+    settings = _env_settings() | _cli_options() | _streamlit_settings() | {"make run",
+                                                                            "make test"}
+    missing = sorted(s for s in settings if s not in readme)
+    assert not missing, f"README does not document {missing}"
 
 
 def test_json_schema_covers_every_table():

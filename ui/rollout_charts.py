@@ -15,42 +15,77 @@ from ips_data.formatting import fmt_date, fmt_int, fmt_number
 from ui.charts import BAND_COLOURS, OKABE_ITO, STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
 
+#: Bornholm's place on the map (lon, lat), in a dotted box as on Danish maps: beside the
+#: capital area on a regional map, in the upper right (the Kattegat) on a wider one.
+BORNHOLM_CODE = 400
+_BORNHOLM_AT = {"capital": (12.85, 56.02), "wide": (12.45, 57.35)}
+MAX_BUBBLE_PX = 46.0
+MIN_BUBBLE_PX = 7.0
+LABELLED_UP_TO = 35  # more municipalities than this: names on hover only
+_PAD = 0.12  # degrees around the outermost points
+
+
+def bubble_sizes(active: list[int | None]) -> list[float]:
+    """Marker diameters (px): area proportional to active participants, the largest
+    municipality MAX_BUBBLE_PX, none or suppressed MIN_BUBBLE_PX."""
+    largest = max((a for a in active if a), default=0)
+    return [MIN_BUBBLE_PX + (MAX_BUBBLE_PX - MIN_BUBBLE_PX) * math.sqrt(a / largest)
+            if a and largest else MIN_BUBBLE_PX for a in active]
+
+
+def map_positions(rows: list[dict]) -> tuple[list[tuple[float, float]], str]:
+    """(lon, lat) per row with Bornholm moved into its box, and which layout: "capital"
+    when every municipality shown lies in Region Hovedstaden, else "wide"."""
+    kind = "capital" if all(r["region_code"] == 1084 for r in rows) else "wide"
+    return [_BORNHOLM_AT[kind] if r["code"] == BORNHOLM_CODE else (r["lon"], r["lat"])
+            for r in rows], kind
+
 
 def status_map(frame: pl.DataFrame, when: date, lang: Lang, hidden: str) -> go.Figure:
     """Municipalities as points at their lat/lon, coloured by status, sized by active
-    participants. Bornholm is moved next to the capital area, as on Danish maps."""
+    participants (relative to the largest shown); the view fits the municipalities
+    shown. Bornholm is moved into a box (see _BORNHOLM_AT)."""
     rows = frame.filter(pl.col("lat").is_not_null()).to_dicts()
+    positions, kind = map_positions(rows)
+    sizes = bubble_sizes([r["active_participants"] for r in rows])
+    labelled = len(rows) <= LABELLED_UP_TO
     fig = go.Figure()
     for status, colour in STATUS_COLOURS.items():
-        part = [r for r in rows if r["status"] == status]
+        part = [i for i, r in enumerate(rows) if r["status"] == status]
         if not part:
             continue
-        lat = [56.02 if r["code"] == 400 else r["lat"] for r in part]
-        lon = [12.85 if r["code"] == 400 else r["lon"] for r in part]
-        size = [8 + 2.2 * math.sqrt(r["active_participants"] or 0) for r in part]
         fig.add_trace(go.Scatter(
-            x=lon, y=lat, mode="markers+text", name=label("status", status, lang),
-            text=[r["name"] for r in part], textposition="top center",
+            x=[positions[i][0] for i in part], y=[positions[i][1] for i in part],
+            mode="markers+text" if labelled else "markers",
+            name=label("status", status, lang),
+            text=[rows[i]["name"] for i in part], textposition="top center",
             textfont={"size": 10, "color": "#333333"},
-            marker={"size": size, "color": colour, "line": {"width": 1, "color": "#333333"}},
-            customdata=[[r["name"], label("status", status, lang),
-                         fmt_date(r["status_since"], lang),
-                         fmt_int(r["active_participants"], lang)
-                         if r["active_participants"] is not None else hidden] for r in part],
+            marker={"size": [sizes[i] for i in part], "color": colour,
+                    "line": {"width": 1, "color": "#333333"}},
+            customdata=[[rows[i]["name"], label("status", status, lang),
+                         fmt_date(rows[i]["status_since"], lang),
+                         fmt_int(rows[i]["active_participants"], lang)
+                         if rows[i]["active_participants"] is not None else hidden]
+                        for i in part],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} (%{customdata[2]})"
                           "<br>n = %{customdata[3]}<extra></extra>"))
-    if any(r["code"] == 400 for r in rows):
-        fig.add_shape(type="rect", x0=12.72, x1=12.98, y0=55.96, y1=56.1,
+    if any(r["code"] == BORNHOLM_CODE for r in rows):
+        x, y = _BORNHOLM_AT[kind]
+        fig.add_shape(type="rect", x0=x - 0.13, x1=x + 0.13, y0=y - 0.06, y1=y + 0.08,
                       line={"dash": "dot", "color": "#999999"})
-        fig.add_annotation(x=12.85, y=55.95, text=t("map_bornholm", lang), showarrow=False,
+        fig.add_annotation(x=x, y=y - 0.07, text=t("map_bornholm", lang), showarrow=False,
                            font={"size": 10, "color": "#666666"}, yanchor="top")
-    ratio = 1 / math.cos(math.radians(55.8))
-    fig.update_yaxes(scaleanchor="x", scaleratio=ratio, showgrid=False, zeroline=False,
-                     showticklabels=False, range=[55.52, 56.12])
-    fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False, range=[11.85, 13.05])
+    lons = [p[0] for p in positions] or [11.85, 13.05]
+    lats = [p[1] for p in positions] or [55.52, 56.12]
+    middle = (min(lats) + max(lats)) / 2
+    fig.update_yaxes(scaleanchor="x", scaleratio=1 / math.cos(math.radians(middle)),
+                     showgrid=False, zeroline=False, showticklabels=False,
+                     range=[min(lats) - _PAD, max(lats) + 1.5 * _PAD])
+    fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False,
+                     range=[min(lons) - 2 * _PAD, max(lons) + 2 * _PAD])
     fig.update_layout(legend={"itemsizing": "constant"})
     return layout(fig, t("fig_map", lang, date=fmt_date(when, lang)), lang, None, None,
-                   height=620)
+                  height=620)
 
 
 def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
