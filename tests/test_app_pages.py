@@ -187,6 +187,16 @@ def _share(block: dict, arm: str, measure: str) -> str:
     return "<5" if row["n"] is None else fmt_pct(row[measure], 1, "da")
 
 
+def _weeks(block: dict, arm: str) -> str:
+    row = block.get(arm, {"n": None})
+    return "<5" if row["n"] is None else fmt_number(row["weeks_mean"], 1, "da") + " uger"
+
+
+def _cost(block: dict, arm: str) -> str:
+    row = block.get(arm, {"n": None})
+    return "<5" if row["n"] is None else fmt_dkk(row["mean_total_dkk"], "da")
+
+
 def _diff(block: dict, measure: str) -> str:
     est = block["difference"][measure]["estimate"]
     if est is None:
@@ -212,14 +222,17 @@ def test_overview_numbers_equal_the_summary(monkeypatch, extracts, extract, para
         "Sammenligning, 18 mdr.": _share(e18, "comparison", "job_or_education_any"),
         t("ov_diff", "da", h=18): _diff(e18, "job_or_education_any"),
         t("ov_weeks", "da"): _diff(e18, "weeks_mean"),
+        "IPS, uger, 18 mdr.": _weeks(e18, "ips"),
+        "Sammenligning, uger, 18 mdr.": _weeks(e18, "comparison"),
         "IPS, 30 mdr.": _share(e30, "ips", "job_or_education_at_end"),
         "Sammenligning, 30 mdr.": _share(e30, "comparison", "job_or_education_at_end"),
         t("ov_diff", "da", h=30): _diff(e30, "job_or_education_at_end"),
     }
     costs = summary["costs"]["18"]
     saving = costs["saving_per_person_dkk"]["estimate"]
-    title = f"{t('ov_saving', 'da')}, {t('price_year', 'da', y=costs['price_year'])}"
-    expected[title] = "<5" if saving is None else fmt_dkk(saving, "da")
+    expected[t("ov_saving", "da")] = "<5" if saving is None else fmt_dkk(saving, "da")
+    expected["IPS, udgift, 18 mdr."] = _cost(costs, "ips")
+    expected["Sammenligning, udgift, 18 mdr."] = _cost(costs, "comparison")
     for status in ("operating", "implementing", "not_started"):
         count = sum(m["status"] == status for m in summary["municipalities"])
         expected[t("ov_status", "da", status=label("status", status, "da"))] = fmt_int(count)

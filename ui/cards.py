@@ -37,6 +37,27 @@ def share_text(summary: dict, horizon: int, arm: str, measure: str, lang: Lang,
     return value, f"n = {n}"
 
 
+def weeks_text(summary: dict, horizon: int, arm: str, lang: Lang,
+               hidden: str) -> tuple[str, str]:
+    """(mean weeks in job or education with unit, "n = …") of an arm at a horizon."""
+    row = _block(summary, horizon).get(arm, {"n": None})
+    unit = t("weeks_axis", lang).lower()
+    value = fmt_suppressed(row.get("weeks_mean"), row["n"], hidden,
+                           lambda v: f"{fmt_number(v, 1, lang)} {unit}")
+    n = hidden if row["n"] is None else fmt_int(row["n"], lang)
+    return value, f"n = {n}"
+
+
+def cost_text(summary: dict, horizon: int, arm: str, lang: Lang,
+              hidden: str) -> tuple[str, str]:
+    """(mean total cost per person in kroner, "n = …") of an arm's cost population."""
+    row = summary["costs"].get(str(horizon), {}).get(arm, {"n": None})
+    value = fmt_suppressed(row.get("mean_total_dkk"), row["n"], hidden,
+                           lambda v: fmt_dkk(v, lang))
+    n = hidden if row["n"] is None else fmt_int(row["n"], lang)
+    return value, f"n = {n}"
+
+
 def difference_text(summary: dict, horizon: int, measure: str, lang: Lang,
                     hidden: str) -> tuple[str, str]:
     """(estimate with unit, 95 % interval without) of IPS − comparison; shares in

@@ -83,6 +83,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "participants_arm": ("Deltagere: {arm}", "Participants: {arm}"),
     "ov_weeks": ("Ekstra uger i job/uddannelse, 18 mdr.",
                  "Extra weeks in job/education, 18 months"),
+    "ov_weeks_arm": ("{arm}, uger, {h} mdr.", "{arm}, weeks, {h} months"),
+    "ov_weeks_help": ("Gennemsnitligt antal uger i job eller uddannelse inden for {h} måneder "
+                      "efter start.",
+                      "Mean number of weeks in job or education within {h} months of the "
+                      "start."),
     "ov_saving": ("Besparelse pr. person, 18 mdr.", "Saving per person, 18 months"),
     "ov_status": ("Kommuner: {status}", "Municipalities: {status}"),
     "ov_status_caption": ("Status pr. {date} for kommunerne i udvælgelsen.",
@@ -102,7 +107,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "(se Datagrundlag).",
                       "Municipality status cannot be shown: the extract has no rollout data "
                       "(see Data)."),
-    "ov_costs_head": ("Økonomi og udrulning", "Economics and rollout"),
+    "ov_costs_head": ("Offentlige udgifter pr. person inden for 18 måneder ({py})",
+                      "Public costs per person within 18 months ({py})"),
+    "ov_cost_arm": ("{arm}, udgift, 18 mdr.", "{arm}, cost, 18 months"),
+    "ov_rollout_head": ("Udrulning i kommunerne", "Rollout in the municipalities"),
     "ref_title": ("Publicerede resultater (Projekt Inklusion)",
                   "Published results (Projekt Inklusion)"),
     "ref_intro": ("Til sammenligning: det danske lodtrækningsforsøg (720 deltagere, "
