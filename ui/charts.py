@@ -6,6 +6,8 @@ like the tables. The rollout figures are in `ui.rollout_charts`.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,21 +34,37 @@ def show(fig: go.Figure, alt: str) -> None:
     st.plotly_chart(fig, config={"displaylogo": False}, alt=alt)
 
 
+def wrap(text: str | None, width: int) -> str | None:
+    """Plotly does not wrap titles: break `text` into lines of at most `width` characters
+    at spaces (joined with <br>), never between a number and its "%"."""
+    if not text:
+        return text
+    text = re.sub(r"(\d) %", "\\1\u00a0%", text)
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
+
+
 def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
-            height: int = 420, subtitle: str | None = None) -> go.Figure:
+           height: int = 420, subtitle: str | None = None, width: int = 48) -> go.Figure:
+    """Title, subtitle, axis titles, Danish or English number separators and the house
+    style. `width`: characters per title line; a chart in a narrow column passes less
+    (titles are wrapped, never cut off)."""
+    title = wrap(title, width) or ""
+    subtitle = wrap(subtitle, round(width * 1.3))
+    lines = title.count("<br>") + 1 + (subtitle.count("<br>") + 1 if subtitle else 0)
     heading: dict[str, Any] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
     if subtitle:
         heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": "#555555"}}
     fig.update_layout(
         title=heading,
-        separators=",." if lang == "da" else ".,", template="plotly_white", height=height,
-        margin={"l": 10, "r": 10, "t": 80 if subtitle else 60, "b": 10},
+        separators=",." if lang == "da" else ".,", template="plotly_white",
+        height=height + 20 * (lines - (2 if subtitle else 1)),
+        margin={"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
         colorway=list(OKABE_ITO),
         legend=({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
                 {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
         hoverlabel={"align": "left"},
     )
-    fig.update_xaxes(title_text=x)
+    fig.update_xaxes(title_text=wrap(x, round(width * 1.15)))
     fig.update_yaxes(title_text=y)
     return fig
 
@@ -141,9 +159,12 @@ def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figur
         hovertemplate=_template(lang),
     ))
     fig.add_vline(x=0, line_dash="dot", line_color="#666666")
+    ends = [0.0] + [v * scale for r in rows for v in (r["low"], r["high"]) if v is not None]
+    pad = 0.12 * ((max(ends) - min(ends)) or 1.0)  # room for the markers at the ends
+    fig.update_xaxes(range=[min(ends) - pad, max(ends) + pad])
     title = f"{t('difference', lang)} ({t('ci95_short', lang)})"
     return layout(fig, title, lang, f"{label('measure', measure, lang)} ({unit})", None,
-                   height=260)
+                  height=260, width=32)
 
 
 def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
