@@ -18,7 +18,7 @@ _SAVING_SCHEMA = {
     "horizon_months": pl.Int32, "n_ips": pl.Int64, "n_comparison": pl.Int64,
     "estimate": pl.Float64, "low": pl.Float64, "high": pl.Float64,
     "ips_participants": pl.Int64, "total_saving_estimate": pl.Float64,
-    "price_year": pl.Int32,
+    "total_saving_low": pl.Float64, "total_saving_high": pl.Float64, "price_year": pl.Int32,
 }
 
 
@@ -44,7 +44,8 @@ def _saving_row(h: int, ips: dict | None, cmp_: dict | None, policy: DisclosureP
                 ips_participants: int | None) -> dict:
     row = {"horizon_months": h, "n_ips": None, "n_comparison": None, "estimate": None,
            "low": None, "high": None, "ips_participants": None,
-           "total_saving_estimate": None, "price_year": None}
+           "total_saving_estimate": None, "total_saving_low": None, "total_saving_high": None,
+           "price_year": None}
     if ips is None or cmp_ is None or policy.is_small(ips["n"]) or policy.is_small(cmp_["n"]):
         return row
     iv = welch_difference(cmp_["mean_total_dkk"], cmp_["var_total_dkk"], cmp_["n"],
@@ -52,14 +53,17 @@ def _saving_row(h: int, ips: dict | None, cmp_: dict | None, policy: DisclosureP
     row.update(n_ips=ips["n"], n_comparison=cmp_["n"], estimate=iv.estimate, low=iv.low,
                high=iv.high, price_year=ips["price_year"])
     if ips_participants is not None and not policy.is_small(ips_participants):
+        # the number of participants is known exactly: the interval scales with it
         row.update(ips_participants=ips_participants,
-                   total_saving_estimate=iv.estimate * ips_participants)
+                   total_saving_estimate=iv.estimate * ips_participants,
+                   total_saving_low=iv.low * ips_participants,
+                   total_saving_high=iv.high * ips_participants)
     return row
 
 
 def savings(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Saving per person (comparison − IPS) per horizon, and the selection's total
-    saving estimated as saving × IPS participants in the selection."""
+    saving estimated as saving × IPS participants in the selection (interval likewise)."""
     params = filters.params()
     raw = ds.query("costs_by_arm", params)
     by = {(r["horizon_months"], r["arm"]): r for r in raw.iter_rows(named=True)}

@@ -40,7 +40,7 @@ def dkk(value: float | None) -> str:
 
 # Headline: saving per person, the selection's total saving (an estimate), cost per arm
 st.subheader(t("saving_head", lang))
-cols = st.columns([1.4, 1.4, 1])
+cols = st.columns(2)
 estimate = saving.get("estimate")
 card(cols[0], t("saving", lang, h=horizon, py=py), dkk(estimate),
      fmt_interval(saving.get("low"), saving.get("high"), lambda v: fmt_int(v, lang))
@@ -48,6 +48,9 @@ card(cols[0], t("saving", lang, h=horizon, py=py), dkk(estimate),
 total = saving.get("total_saving_estimate")
 card(cols[1], t("total_saving", lang, py=py),
      hidden if total is None else t("million_dkk", lang, x=fmt_number(total / 1e6, 1, lang)),
+     fmt_interval(saving.get("total_saving_low"), saving.get("total_saving_high"),
+                  lambda v: fmt_number(v / 1e6, 1, lang)) if total is not None else "",
+     t("ci95_million", lang),
      help=t("total_saving_help", lang,
             n=fmt_int(saving.get("ips_participants"), lang) if total is not None else hidden))
 st.caption(t("saving_caption", lang))

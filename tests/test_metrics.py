@@ -108,7 +108,8 @@ def test_costs_and_saving_by_hand(ds):
     q = t.ppf(0.975, 10)  # equal variances and n: Welch df = 2(n - 1)
     assert (s["estimate"], s["low"], s["high"]) == pytest.approx((est, est - q * se,
                                                                   est + q * se))
-    assert s["total_saving_estimate"] == pytest.approx(est * 6)
+    assert (s["total_saving_estimate"], s["total_saving_low"], s["total_saving_high"]) == \
+        pytest.approx((est * 6, (est - q * se) * 6, (est + q * se) * 6))
     assert s["price_year"] == 2020
 
 
