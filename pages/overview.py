@@ -51,7 +51,7 @@ for col, arm in zip(st.columns(4), shown, strict=False):
 
 # Cards in rows of three (both arms, then their difference): wide enough for
 # "+13,0 pct.-point" from a 1280 px wide window
-WIDTHS = [1, 1, 1.4]
+WIDTHS = [1.1, 1.1, 1.4]
 ARMS = ("ips", "comparison")
 
 st.subheader(t("ov_head18", lang))
