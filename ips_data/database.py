@@ -195,6 +195,11 @@ class Dataset:
                 self._memo.popitem(last=False)
         return frame.clone()
 
+    def start_year_range(self) -> tuple[int, int] | None:
+        """(first, last) start year among the participants; None when there are none."""
+        first, last = self.query("start_year_range", {}).row(0)
+        return None if first is None else (int(first), int(last))
+
     def forget_results(self) -> None:
         """Drop remembered query results (benchmarks measure uncached work)."""
         with self._lock:

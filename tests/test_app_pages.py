@@ -38,7 +38,7 @@ PAGES = {
     "pages/udrulning.py": "rollout_title",
     "pages/data.py": "data_title",
 }
-NOBODY = {"aar": ["2005", "2010"]}  # the sample's participants start 2013 or later
+NOBODY = {"kom": ["253 Greve"]}  # the sample has nobody in Greve (and no rollout row)
 
 
 @pytest.fixture(autouse=True)
@@ -133,14 +133,13 @@ def test_page_renders(monkeypatch, extracts, extract: str, page: str, info: str 
     assert not at.error
 
 
-EMPTY = [(page, page in ("pages/overview.py", "pages/beskaeftigelse.py", "pages/oekonomi.py"))
-         for page in PAGES]
+EMPTY = [(page, page != "pages/data.py") for page in PAGES]
 
 
 @pytest.mark.parametrize(("page", "explains"), EMPTY, ids=[Path(p).stem for p, _ in EMPTY])
 def test_filters_selecting_nobody(monkeypatch, sample_dir: Path, page: str, explains: bool):
     at = run(monkeypatch, sample_dir, page, NOBODY)
-    assert at.slider(key="aar").value == (2005, 2010)
+    assert at.multiselect(key="kom").value == [253]
     assert at.title[0].value == t(PAGES[page], "da")
     assert (t("no_selection", "da") in infos(at)) is explains
 
@@ -353,3 +352,37 @@ def test_threshold_comes_from_the_environment(monkeypatch, tiny_dir: Path):
     monkeypatch.setenv("IPS_SUPPRESSION_THRESHOLD", "7")
     at = run(monkeypatch, tiny_dir)
     assert metric(at, t("participants_arm", "da", arm="IPS")) == "<7"
+
+
+# ------------------------------------------------------------- start-year slider
+def test_start_year_slider_spans_the_extracts_start_years(monkeypatch, sample_dir: Path):
+    import polars as pl
+
+    years = pl.read_parquet(sorted((sample_dir / "participants").glob("*.parquet")))[
+        "start_date"].dt.year()
+    at = run(monkeypatch, sample_dir)
+    slider = at.slider(key="aar")
+    assert (slider.min, slider.max) == (years.min(), years.max())
+    assert slider.value == (years.min(), years.max())
+
+
+def test_a_linked_year_range_outside_the_extract_shows_every_year(monkeypatch,
+                                                                  sample_dir: Path):
+    at = run(monkeypatch, sample_dir, params={"aar": ["2005", "2010"]})  # starts 2013+
+    slider = at.slider(key="aar")
+    assert slider.value == (slider.min, slider.max)
+    assert not at.exception
+
+
+@pytest.mark.parametrize(("value", "before", "span", "expected"), [
+    ((2013, 2026), (2013, 2026), (2013, 2027), (2013, 2027)),  # whole span grows along
+    ((2013, 2026), (2013, 2026), (2015, 2026), (2015, 2026)),  # and shrinks along
+    ((2016, 2020), (2013, 2026), (2013, 2027), (2016, 2020)),  # a choice is kept
+    ((2014, 2020), (2013, 2026), (2016, 2027), (2016, 2020)),  # cut to the new ends
+    ((2010, 2011), (2005, 2026), (2013, 2026), (2013, 2013)),
+    ((2016, 2020), None, (2013, 2026), (2016, 2020)),          # first run: as linked
+])
+def test_year_range_follows_a_new_extract(value, before, span, expected):
+    from ui.state import fitted
+
+    assert fitted(value, before, span) == expected

@@ -241,6 +241,39 @@ def canonical(key: str, kind: str | None, options: Sequence[Any], multi: bool) -
         st.session_state[key] = kept if multi else (kept[0] if kept else options[0])
 
 
+def year_span(ds: Dataset) -> tuple[int, int]:
+    """The start-year slider's ends: the extract's first and last start year (at least
+    two years apart for the slider); the contract's whole period when it has nobody."""
+    span = ds.start_year_range() or (EARLIEST_START.year, ds.as_of.year)
+    return span[0], max(span[1], span[0] + 1)
+
+
+def fitted(value: tuple[int, int], before: tuple[int, int] | None,
+           span: tuple[int, int]) -> tuple[int, int]:
+    """A range slider's value when its ends move from `before` to `span`: the whole
+    span stays the whole span (a new extract with later starters shows them), any other
+    choice is kept, cut to the new ends."""
+    if before is not None and tuple(value) == tuple(before):
+        return span
+    low, high = span
+    a, b = (min(max(v, low), high) for v in value)
+    return a, b
+
+
+def clamp_range(key: str, low: int, high: int) -> None:
+    """Before a bound range slider is drawn: fit a remembered value to the slider's ends,
+    which move when a new extract starts earlier or later (see `fitted`)."""
+    span_key = f"_ips_span_{key}"
+    before = st.session_state.get(span_key)
+    st.session_state[span_key] = (low, high)
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    new = fitted(tuple(value), before, (low, high))
+    if new != tuple(value):
+        st.session_state[key] = new
+
+
 def _only(values: Sequence[Any], options: Sequence[Any], kind: str | None = None) -> tuple:
     codes = [code_of(kind, v) if kind else v for v in values]
     return tuple(c for c in options if c in codes)
@@ -265,7 +298,8 @@ def sidebar(lang: Lang) -> Selection:
         chosen = st.multiselect(t("municipalities", lang), options,
                                 format_func=_municipality_label, key="kom",
                                 placeholder=t("all_municipalities", lang), bind="query-params")
-        first, last = EARLIEST_START.year, max(ds.as_of.year, EARLIEST_START.year + 1)
+        first, last = year_span(ds)
+        clamp_range("aar", first, last)
         years = st.slider(t("start_years", lang), first, last, (first, last), key="aar",
                           bind="query-params")
         ages = st.multiselect(t("age_bands", lang), AGE_BANDS, key="alder",
