@@ -133,11 +133,22 @@ def _streamlit_settings() -> set[str]:
     return {f"{section}.{key}" for section, keys in config.items() for key in keys}
 
 
+def _url_parameters() -> set[str]:
+    """Every widget key of the app: each widget is bound to the address (its key is the
+    URL parameter), so a link reproduces the view."""
+    found: set[str] = set()
+    for path in [ROOT / "ui/state.py", *(ROOT / "pages").glob("*.py")]:
+        found |= {f"`{k}`" for k in re.findall(r'\bkey="([a-z_]+)"',
+                                                path.read_text(encoding="utf-8"))}
+    return found
+
+
 def test_settings_are_found_in_the_code():
     """The lists the docs test walks are not empty (the search itself works)."""
     assert {"IPS_DATA_DIR", "IPS_SUPPRESSION_THRESHOLD", "IPS_CACHE_DIR"} <= _env_settings()
     assert {"--data-dir", "--as-of", "--interval", "--repeats"} <= _cli_options()
     assert "browser.gatherUsageStats" in _streamlit_settings()
+    assert {"`en`", "`kom`", "`aar`", "`horisont`", "`dato`"} <= _url_parameters()
 
 
 def test_docs_mention_every_column_and_setting():
@@ -146,8 +157,8 @@ def test_docs_mention_every_column_and_setting():
     for spec in TABLES.values():
         for col in spec.columns:
             assert f"| {col.name} |" in text
-    settings = _env_settings() | _cli_options() | _streamlit_settings() | {"make run",
-                                                                            "make test"}
+    settings = (_env_settings() | _cli_options() | _streamlit_settings() | _url_parameters()
+                | {"make run", "make test"})
     missing = sorted(s for s in settings if s not in readme)
     assert not missing, f"README does not document {missing}"
 
