@@ -73,3 +73,15 @@ def timeline(ds: Dataset, filters: Filters) -> pl.DataFrame:
 def fidelity_reviews(ds: Dataset, filters: Filters, as_of: date | None = None) -> pl.DataFrame:
     """IPS-25 reviews up to as_of (not person-based, not suppressed)."""
     return ds.query("fidelity_reviews", {**_area_params(filters), "as_of": as_of or ds.as_of})
+
+
+def fidelity_yearly_median(reviews: pl.DataFrame) -> pl.DataFrame:
+    """Per calendar year of assessment: the median IPS-25 total over the municipalities'
+    reviews that year (a municipality reviewed twice in a year counts with its later
+    review) and how many municipalities that is. Not person-based."""
+    latest = (reviews.with_columns(year=pl.col("assessment_date").dt.year())
+              .sort("assessment_date")
+              .group_by("year", "name", maintain_order=True).last())
+    return (latest.group_by("year")
+            .agg(median=pl.col("total_score").median(), municipalities=pl.len())
+            .sort("year"))

@@ -230,3 +230,18 @@ def test_savings_by_municipality_by_hand_and_suppressed_by_the_smaller_group(
             (statistics.mean(ips), statistics.mean(cmp_)))
         assert (r["estimate"], r["low"], r["high"]) == pytest.approx(_welch(cmp_, ips))
         assert r["price_year"] == 2020
+
+
+def test_fidelity_yearly_median_by_hand():
+    reviews = pl.DataFrame({
+        "name": ["A", "A", "B", "C", "A", "B"],
+        "assessment_date": [date(2023, 2, 1), date(2023, 11, 1), date(2023, 5, 1),
+                            date(2023, 6, 1), date(2024, 3, 1), date(2024, 4, 1)],
+        "total_score": [60, 80, 90, 101, 99, 110],
+    })
+    median = rollout.fidelity_yearly_median(reviews)
+    # 2023: A's later review (80), B 90, C 101 -> 90; 2024: A 99, B 110 -> 104.5
+    assert median.to_dicts() == [
+        {"year": 2023, "median": 90.0, "municipalities": 3},
+        {"year": 2024, "median": 104.5, "municipalities": 2},
+    ]

@@ -71,3 +71,21 @@ def test_bubbles_scale_to_the_largest_shown_and_stay_bounded():
     national = status_map(_frame(list(MUNICIPALITIES), {101: 40_000}), date(2026, 9, 30),
                           "da", "<5")
     assert max(s for trace in national.data for s in trace.marker.size) == MAX_BUBBLE_PX
+
+
+def _reviews(n: int) -> pl.DataFrame:
+    names = [MUNICIPALITIES[c].name for c in sorted(MUNICIPALITIES)[:n]]
+    return pl.DataFrame([{"name": name, "assessment_date": date(2020 + k, 3, 1),
+                          "total_score": 70 + i + 5 * k, "fidelity_band": "fair"}
+                         for i, name in enumerate(names) for k in range(3)])
+
+
+@pytest.mark.parametrize(("n", "legend_lines", "median"), [(3, 3, False), (8, 8, False),
+                                                           (9, 0, True), (60, 0, True)])
+def test_fidelity_trend_is_readable_for_many_municipalities(n, legend_lines, median):
+    fig = rollout_charts.fidelity_trend(_reviews(n), "da")
+    named = [trace for trace in fig.data if trace.showlegend is not False]
+    assert len(named) == legend_lines + median
+    assert len(fig.data) == n + median  # every municipality stays on the chart
+    if median:
+        assert list(fig.data[-1].y) == [70 + (n - 1) / 2 + 5 * k for k in range(3)]

@@ -257,6 +257,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fig_fidelity": ("Seneste IPS-25-score pr. kommune (25–125)",
                      "Latest IPS-25 score by municipality (25–125)"),
     "fig_fidelity_trend": ("IPS-25-score over tid", "IPS-25 score over time"),
+    "fidelity_median": ("Median for kommunerne", "Median of the municipalities"),
     "score_axis": ("IPS-25-score (point)", "IPS-25 score (points)"),
     "caseload_head": ("Kapacitet", "Capacity"),
     "caseload_axis": ("Deltagere pr. årsværk", "Participants per FTE"),

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ips_data.formatting import fmt_date, fmt_int, fmt_number
+from ips_data.rollout import fidelity_yearly_median
 from ui.charts import BAND_COLOURS, OKABE_ITO, STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
 
@@ -162,26 +163,47 @@ def fidelity_latest(frame: pl.DataFrame, lang: Lang) -> go.Figure:
                    height=max(300, 26 * len(rows) + 160), subtitle=t("fidelity_sub", lang))
 
 
+#: Up to this many municipalities, one coloured line each with a legend (the palette has
+#: eight colours); more: thin grey lines (named on hover) and the yearly median.
+TREND_LINES_UP_TO = 8
+
+
 def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
     """IPS-25 totals over time per municipality, with the band limits."""
     fig = go.Figure()
-    for i, name in enumerate(sorted(set(reviews["name"].to_list()))):
+    names = sorted(set(reviews["name"].to_list()))
+    few = len(names) <= TREND_LINES_UP_TO
+    for i, name in enumerate(names):
         rows = reviews.filter(pl.col("name") == name).sort("assessment_date").to_dicts()
         fig.add_trace(go.Scatter(
             x=[r["assessment_date"] for r in rows], y=[r["total_score"] for r in rows],
-            mode="lines+markers", name=name,
-            line={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+            mode="lines+markers", name=name, showlegend=few,
+            line={"color": OKABE_ITO[i % len(OKABE_ITO)] if few else "#BBBBBB",
+                  "width": 2 if few else 1},
+            marker={"size": 6 if few else 3},
             customdata=[[name, fmt_date(r["assessment_date"], lang), r["total_score"],
                          label("band", r["fidelity_band"], lang)] for r in rows],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]} "
                           "(%{customdata[3]})<extra></extra>"))
+    if not few:
+        median = fidelity_yearly_median(reviews).to_dicts()
+        fig.add_trace(go.Scatter(
+            x=[date(r["year"], 7, 1) for r in median], y=[r["median"] for r in median],
+            mode="lines+markers", name=t("fidelity_median", lang),
+            line={"color": "#0072B2", "width": 4}, marker={"size": 8},
+            customdata=[[r["year"], fmt_number(r["median"], 1, lang), r["municipalities"]]
+                        for r in median],
+            hovertemplate="<b>%{customdata[0]}</b>: " + t("fidelity_median", lang)
+                          + " %{customdata[1]}<br>n = %{customdata[2]}<extra></extra>"))
     for limit in (74, 100, 115):
         fig.add_hline(y=limit, line_dash="dot", line_color="#666666")
     fig.update_yaxes(range=[25, 125])
     layout(fig, t("fig_fidelity_trend", lang), lang, None, t("score_axis", lang),
-            height=max(420, 22 * reviews["name"].n_unique() + 120),
-            subtitle=t("fidelity_sub", lang))
-    return fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top"})
+           height=max(420, 22 * len(names) + 120) if few else 460,
+           subtitle=t("fidelity_sub", lang))
+    if few:
+        fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top"})
+    return fig
 
 
 def caseload(frame: pl.DataFrame, when: date, norm: int, lang: Lang) -> go.Figure:
