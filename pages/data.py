@@ -16,10 +16,11 @@ validation = sel.ds.report
 st.title(t("data_title", lang))
 st.caption(t("data_intro", lang))
 
-cols = st.columns([1.4, 1.4, 1, 1, 1])
+# Dates, then files per verdict: rows of three, so no date is cut off in a narrow window
+cols = st.columns(3)
 card(cols[0], t("extract_date", lang), fmt_date(validation.extract_date, lang))
 card(cols[1], t("as_of", lang), fmt_date(validation.as_of, lang))
-for col, status in zip(cols[2:], ("accepted", "rejected", "ignored"), strict=True):
+for col, status in zip(st.columns(3), ("accepted", "rejected", "ignored"), strict=True):
     card(col, label("file_status", status, lang),
          fmt_int(sum(f.status == status for f in validation.files), lang))
 st.caption(f"{t('data_dir', lang)}: `{validation.data_dir}` · "
