@@ -324,3 +324,21 @@ def test_csv_download_matches_the_table(page: Page, app: App) -> None:
             for cell in figures:
                 float(cell)  # a plain number (decimal point, no grouping)
     assert "0" not in [row[n_col] for row in body], text
+
+
+# Every element of a headline card (label, value, note) whose text is wider than its box
+# (shown with an ellipsis)
+_CUT_OFF = """() => [...document.querySelectorAll("[data-testid='stMetric'] *")]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_card_text_is_cut_off_in_a_1280px_window(page: Page, app: App, lang: str) -> None:
+    """A laptop-sized window shows every card's label, value and note in full."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    suffix = "?en=true" if lang == "en" else ""
+    for path in TITLE:
+        open_page(page, app, path + suffix)
+        expect(heading(page, t(TITLE[path], lang))).to_be_visible()
+        expect(page.get_by_test_id("stMetric").first).to_be_visible()
+        assert page.evaluate(_CUT_OFF) == [], (path, lang)
