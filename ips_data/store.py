@@ -40,7 +40,7 @@ APP_CACHE_DIR = Path.home() / ".cache" / "ips-dashboard"
 KEEP = 3  # databases
 KEEP_LISTINGS = 50  # small JSON reports
 _SUFFIX = ".duckdb"
-_CODE = ("contract.py", "database.py", "validation.py", "file_checks.py")
+_CODE = ("contract.py", "database.py", "sql_catalog.py", "validation.py", "file_checks.py")
 
 
 def default_cache_dir() -> Path | None:
@@ -57,7 +57,7 @@ def app_cache_dir() -> Path:
 @cache
 def code_version() -> str:
     """Hash of everything that shapes a verdict or the database: SQL files, contract
-    version and the contract, validation and loader modules."""
+    version and the contract, validation, SQL catalogue and loader modules."""
     sql_dir = Path(__file__).resolve().parent.parent / "sql"
     h = hashlib.sha256(f"contract-v{CONTRACT_VERSION}".encode())
     for path in sorted(sql_dir.rglob("*.sql")):

@@ -1,4 +1,5 @@
-"""The SQL models: load order, invariants (sql/tests), query whitelist and parameters."""
+"""Loading an extract into DuckDB: model invariants (sql/tests), the query whitelist,
+the stored copies, ENUM types, threads and single-flight loading."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import polars as pl
 import pytest
 from fixtures import tiny_extract
 
-from ips_data.database import data_tests, load_dataset, models, queries, query_params
+from ips_data.database import load_dataset
 from ips_data.sample import generate_sample
+from ips_data.sql_catalog import data_tests
 from ips_data.sqlsafe import UnsafeIdentifier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,20 +24,6 @@ def sample(tmp_path_factory):
     ds = load_dataset(root)
     yield ds
     ds.close()
-
-
-def test_models_load_staging_first_then_dependencies():
-    order = list(models())
-    assert order[:5] == ["stg_costs", "stg_fidelity", "stg_outcomes", "stg_participants",
-                         "stg_rollout"]
-    assert order.index("dim_municipalities") < order.index("dim_participants")
-    assert order.index("dim_participants") < order.index("fct_outcomes")
-
-
-def test_only_staging_reads_parquet():
-    for path in (ROOT / "sql").rglob("*.sql"):
-        reads = "read_parquet" in path.read_text(encoding="utf-8")
-        assert reads == (path.parent.name == "staging"), path
 
 
 @pytest.mark.parametrize("name", sorted(data_tests()))
@@ -60,14 +48,6 @@ def test_unknown_query_and_missing_parameter_are_refused(sample):
         sample.query("effect_by_arm", {})
     with pytest.raises(UnsafeIdentifier):
         sample.table("stg_participants; drop table x")
-
-
-@pytest.mark.parametrize("name", sorted(queries()))
-def test_every_query_uses_only_named_parameters(name):
-    params = query_params(name)
-    text = queries()[name]
-    assert "{" not in text and "%s" not in text
-    assert all(p.islower() for p in params)
 
 
 def test_hostile_filter_values_stay_values(sample):
