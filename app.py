@@ -7,12 +7,12 @@ sample_data/). The pages live in pages/, each file named like its URL path (see
 
 import streamlit as st
 
-from ui import state
+from ui import bound, state
 from ui.i18n import t
 
 st.set_page_config(page_title="IPS", page_icon=":material/work:", layout="wide")
 
-lang = state.language_toggle()
+lang = bound.language_toggle()
 pages = [
     st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:",
             default=True),

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ips_data.effect import MEASURES
 from ips_data.formatting import fmt_int
-from ui import charts, state
+from ui import bound, charts, state
 from ui.cards import card, difference_text
 from ui.i18n import label, t
 from ui.tables import Col, show
@@ -21,11 +21,11 @@ if not state.any_participants(sel):
 
 left, right = st.columns(2)
 with left:
-    horizon = int(state.choice(t("horizon", lang), ("18", "30"),
+    horizon = int(bound.choice(t("horizon", lang), ("18", "30"),
                                lambda h: label("horizon", h, lang), key="horisont",
                                kind="horizon"))
 with right:
-    measure = state.choice(t("measure", lang), MEASURES, lambda m: label("measure", m, lang),
+    measure = bound.choice(t("measure", lang), MEASURES, lambda m: label("measure", m, lang),
                            key="maal", kind="measure")
 
 arms = state.arm_order(state.at_horizon(state.call(sel, "arm_effects"), horizon))

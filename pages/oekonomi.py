@@ -4,7 +4,7 @@ selection's total saving (an estimate) and savings by municipality; price year o
 import streamlit as st
 
 from ips_data.formatting import fmt_dkk, fmt_int, fmt_interval, fmt_number
-from ui import charts, state
+from ui import bound, charts, state
 from ui.cards import card
 from ui.i18n import label, t
 from ui.tables import Col, show
@@ -22,7 +22,7 @@ if not state.any_participants(sel):
     st.info(t("no_selection", lang))
     st.stop()
 
-horizon = int(state.choice(t("horizon", lang), ("18", "30"), lambda h: label("horizon", h, lang),
+horizon = int(bound.choice(t("horizon", lang), ("18", "30"), lambda h: label("horizon", h, lang),
                            key="horisont", kind="horizon"))
 totals = state.arm_order(state.at_horizon(state.call(sel, "arm_costs"), horizon))
 if totals.is_empty():

@@ -383,6 +383,6 @@ def test_a_linked_year_range_outside_the_extract_shows_every_year(monkeypatch,
     ((2016, 2020), None, (2013, 2026), (2016, 2020)),          # first run: as linked
 ])
 def test_year_range_follows_a_new_extract(value, before, span, expected):
-    from ui.state import fitted
+    from ui.bound import fitted
 
     assert fitted(value, before, span) == expected

@@ -137,7 +137,7 @@ def _url_parameters() -> set[str]:
     """Every widget key of the app: each widget is bound to the address (its key is the
     URL parameter), so a link reproduces the view."""
     found: set[str] = set()
-    for path in [ROOT / "ui/state.py", *(ROOT / "pages").glob("*.py")]:
+    for path in [*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")]:
         found |= {f"`{k}`" for k in re.findall(r'\bkey="([a-z_]+)"',
                                                 path.read_text(encoding="utf-8"))}
     return found

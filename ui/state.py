@@ -6,16 +6,14 @@
   set in the key (`accepted_key`; the summary also with every file's verdict), so a
   changed extract is never served stale and a rejected or stray file recomputes nothing.
 * The sidebar widgets are bound to URL query parameters (their keys are the
-  parameter names), so a link reproduces the view. Options whose labels depend
-  on the language are re-written to codes when the language changes (a bound
-  widget stores its formatted label).
+  parameter names; see `ui.bound`), so a link reproduces the view.
 """
 
 from __future__ import annotations
 
 import os
 import runpy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,14 +34,13 @@ from ips_data.formatting import fmt_date
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
 from ips_data.store import app_cache_dir
 from ips_data.summary import build_summary
-from ui.i18n import Lang, code_of, label, t
+from ui import bound
+from ui.i18n import Lang, label, t
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 THRESHOLD_ENV = "IPS_SUPPRESSION_THRESHOLD"
 HOVEDSTADEN = 1084
 _SELECTION = "_ips_selection"
-_LANG = "_ips_lang"
-_LANG_CHANGED = "_ips_lang_changed"
 
 
 def policy() -> DisclosurePolicy:
@@ -217,66 +214,12 @@ def has_rows(sel: Selection, table: str) -> bool:
     return sel.ds.report.accepted_rows(table) > 0
 
 
-# ------------------------------------------------------------------------- widgets
-def language_toggle() -> Lang:
-    """The English toggle (URL parameter ``en``); remembers whether it just changed."""
-    english = st.sidebar.toggle("English", key="en", bind="query-params")
-    lang: Lang = "en" if english else "da"
-    previous = st.session_state.get(_LANG)
-    st.session_state[_LANG_CHANGED] = previous is not None and previous != lang
-    st.session_state[_LANG] = lang
-    return lang
-
-
-def canonical(key: str, kind: str | None, options: Sequence[Any], multi: bool) -> None:
-    """Before a bound widget is drawn: turn a stored label back into its code, drop values
-    that are no longer options, and re-send the value when the language changed."""
-    if key not in st.session_state:
-        return
-    current = st.session_state[key]
-    values = list(current) if multi else [current]
-    codes = [code_of(kind, v) if kind else v for v in values]
-    kept = [c for c in codes if c in options or c is None]
-    if kept != values or (kind and st.session_state.get(_LANG_CHANGED)):
-        st.session_state[key] = kept if multi else (kept[0] if kept else options[0])
-
-
+# ------------------------------------------------------------------------- sidebar
 def year_span(ds: Dataset) -> tuple[int, int]:
     """The start-year slider's ends: the extract's first and last start year (at least
     two years apart for the slider); the contract's whole period when it has nobody."""
     span = ds.start_year_range() or (EARLIEST_START.year, ds.as_of.year)
     return span[0], max(span[1], span[0] + 1)
-
-
-def fitted(value: tuple[int, int], before: tuple[int, int] | None,
-           span: tuple[int, int]) -> tuple[int, int]:
-    """A range slider's value when its ends move from `before` to `span`: the whole
-    span stays the whole span (a new extract with later starters shows them), any other
-    choice is kept, cut to the new ends."""
-    if before is not None and tuple(value) == tuple(before):
-        return span
-    low, high = span
-    a, b = (min(max(v, low), high) for v in value)
-    return a, b
-
-
-def clamp_range(key: str, low: int, high: int) -> None:
-    """Before a bound range slider is drawn: fit a remembered value to the slider's ends,
-    which move when a new extract starts earlier or later (see `fitted`)."""
-    span_key = f"_ips_span_{key}"
-    before = st.session_state.get(span_key)
-    st.session_state[span_key] = (low, high)
-    value = st.session_state.get(key)
-    if value is None:
-        return
-    new = fitted(tuple(value), before, (low, high))
-    if new != tuple(value):
-        st.session_state[key] = new
-
-
-def _only(values: Sequence[Any], options: Sequence[Any], kind: str | None = None) -> tuple:
-    codes = [code_of(kind, v) if kind else v for v in values]
-    return tuple(c for c in options if c in codes)
 
 
 def _municipality_label(code: int) -> str:
@@ -294,17 +237,17 @@ def sidebar(lang: Lang) -> Selection:
         options = sorted((c for c, m in MUNICIPALITIES.items()
                           if region is None or m.region_code == region),
                          key=lambda c: MUNICIPALITIES[c].name)
-        canonical("kom", None, options, multi=True)
+        bound.canonical("kom", None, options, multi=True)
         chosen = st.multiselect(t("municipalities", lang), options,
                                 format_func=_municipality_label, key="kom",
                                 placeholder=t("all_municipalities", lang), bind="query-params")
         first, last = year_span(ds)
-        clamp_range("aar", first, last)
+        bound.clamp_range("aar", first, last)
         years = st.slider(t("start_years", lang), first, last, (first, last), key="aar",
                           bind="query-params")
         ages = st.multiselect(t("age_bands", lang), AGE_BANDS, key="alder",
                               placeholder=t("all_age_bands", lang), bind="query-params")
-        canonical("gruppe", "arm", ARMS, multi=True)
+        bound.canonical("gruppe", "arm", ARMS, multi=True)
         arms = st.multiselect(t("arms", lang), ARMS, format_func=lambda a: label("arm", a, lang),
                               key="gruppe", placeholder=t("all_arms", lang),
                               bind="query-params")
@@ -313,10 +256,10 @@ def sidebar(lang: Lang) -> Selection:
                      as_of=fmt_date(ds.as_of, lang)))
         st.caption(t("sidebar_link_help", lang))
     filters = Filters(
-        municipalities=_only(chosen, options), region=region,
+        municipalities=bound.only(chosen, options), region=region,
         start_year_from=years[0] if years[0] > first else None,
         start_year_to=years[1] if years[1] < last else None,
-        age_bands=_only(ages, AGE_BANDS), arms=_only(arms, ARMS, "arm"),
+        age_bands=bound.only(ages, AGE_BANDS), arms=bound.only(arms, ARMS, "arm"),
     )
     sel = Selection(lang=lang, filters=filters, policy=policy(), ds=ds)
     st.session_state[_SELECTION] = sel
@@ -336,13 +279,3 @@ def selection() -> Selection:
         runpy.run_path(str(APP), run_name="__main__")
         st.stop()
     return st.session_state[_SELECTION]
-
-
-def choice(title: str, options: Sequence[Any], fmt: Callable[[Any], str], key: str,
-           kind: str | None = None, horizontal: bool = True) -> Any:
-    """A URL-bound radio whose labels may depend on the language; returns a code."""
-    canonical(key, kind, options, multi=False)
-    value = st.radio(title, options, format_func=fmt, key=key, horizontal=horizontal,
-                     bind="query-params")
-    value = code_of(kind, value) if kind else value
-    return value if value in options else options[0]
