@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from ips_data.bench_browser import app_command, free_port, healthy, stop
 
@@ -135,3 +135,27 @@ def open_page(page: Page, app: App, path: str) -> None:
     page.goto(app.url + path)
     settle(page)
     expect(heading(page, "Page not found")).to_have_count(0)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_context(browser: Browser, *init_scripts: str, **options) -> BrowserContext:
+    """A Danish 1400×1000 browser context that counts the app's reruns (`RUN_COUNTER`),
+    plus any other init scripts and context options."""
+    ctx = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000},
+                              **options)
+    for script in (RUN_COUNTER, *init_scripts):
+        ctx.add_init_script(script)
+    ctx.set_default_timeout(UI_MS)
+    return ctx
+

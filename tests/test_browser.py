@@ -20,17 +20,16 @@ import duckdb
 import pytest
 from browser_support import (
     CHROMIUM,
-    LAUNCH_ARGS,
-    RUN_COUNTER,
     SAMPLE_DATA,
-    UI_MS,
     App,
+    chromium,
     heading,
+    new_context,
     open_page,
     rerun,
     running_app,
 )
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from ips_data.municipalities import MUNICIPALITIES
 from ui.i18n import label, t
@@ -64,21 +63,13 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as shared:
+        yield shared
 
 
 @pytest.fixture(scope="module")
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(accept_downloads=True, locale="da-DK",
-                              viewport={"width": 1400, "height": 1000})
-    ctx.add_init_script(RUN_COUNTER)
-    ctx.set_default_timeout(UI_MS)
+    ctx = new_context(browser, accept_downloads=True)
     try:
         yield ctx
     finally:

@@ -39,21 +39,21 @@ import pyarrow as pa
 import pytest
 from browser_support import (
     CHROMIUM,
-    LAUNCH_ARGS,
     ROOT,
-    RUN_COUNTER,
     SAMPLE_DATA,
     UI_MS,
     App,
+    chromium,
     heading,
     healthy,
+    new_context,
     open_page,
     rerun,
     running_app,
     settle,
 )
 from fixtures import cost, outcome, participant, write_table
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from ips_data.formatting import fmt_int
 from ui.i18n import label, t
@@ -243,26 +243,18 @@ def app(extract: Extract, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as shared:
+        yield shared
 
 
-def new_context(browser: Browser) -> BrowserContext:
-    ctx = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
-    ctx.add_init_script(RUN_COUNTER)
-    ctx.add_init_script(_WATCH_CARDS)
-    ctx.set_default_timeout(UI_MS)
-    return ctx
+def watching_context(browser: Browser) -> BrowserContext:
+    """A context whose pages also record every participant card value (`_WATCH_CARDS`)."""
+    return new_context(browser, _WATCH_CARDS)
 
 
 @pytest.fixture(scope="module")
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = new_context(browser)
+    ctx = watching_context(browser)
     try:
         yield ctx
     finally:
@@ -538,7 +530,7 @@ def test_many_sessions_while_a_file_comes_and_goes(app: App, browser: Browser,
            fmt_int(extract.count("comparison") + STRESS_DROP.comparison, DA))
     extract.owned.update(p.relative_to(extract.root).as_posix()
                          for p in STRESS_DROP.paths(extract.root))
-    contexts = [new_context(browser) for _ in range(STRESS_CONTEXTS)]
+    contexts = [watching_context(browser) for _ in range(STRESS_CONTEXTS)]
     try:
         pages = [contexts[i % STRESS_CONTEXTS].new_page() for i in range(STRESS_SESSIONS)]
         opened = time.monotonic()
