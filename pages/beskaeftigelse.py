@@ -12,12 +12,8 @@ from ui.tables import Col, show
 
 sel = state.selection()
 lang, hidden = sel.lang, sel.label
-st.title(t("effect_title", lang))
-st.caption(t("effect_intro", lang) + " " +
-           t("suppressed_note", lang, k=sel.policy.threshold, label=hidden))
-if not state.any_participants(sel):
-    st.info(t("no_selection", lang))
-    st.stop()
+state.header(sel, "effect_title", "effect_intro")
+state.require_participants(sel)
 
 left, right = st.columns(2)
 with left:

@@ -11,16 +11,9 @@ from ui.tables import Col, show
 
 sel = state.selection()
 lang, hidden = sel.lang, sel.label
-st.title(t("costs_title", lang))
-st.caption(t("costs_intro", lang) + " " +
-           t("suppressed_note", lang, k=sel.policy.threshold, label=hidden))
-if not state.has_rows(sel, "costs"):
-    st.info(t("costs_missing", lang))
-    st.page_link("pages/data.py", label=t("ov_health_link", lang), icon=":material/fact_check:")
-    st.stop()
-if not state.any_participants(sel):
-    st.info(t("no_selection", lang))
-    st.stop()
+state.header(sel, "costs_title", "costs_intro")
+state.require_rows(sel, "costs", "costs_missing")
+state.require_participants(sel)
 
 horizon = int(bound.choice(t("horizon", lang), ("18", "30"), lambda h: label("horizon", h, lang),
                            key="horisont", kind="horizon"))

@@ -14,13 +14,8 @@ from ui.tables import Col, show
 
 sel = state.selection()
 lang, hidden = sel.lang, sel.label
-st.title(t("rollout_title", lang))
-st.caption(t("rollout_intro", lang) + " " +
-           t("suppressed_note", lang, k=sel.policy.threshold, label=hidden))
-if not state.has_rows(sel, "rollout"):
-    st.info(t("rollout_missing", lang))
-    st.page_link("pages/data.py", label=t("ov_health_link", lang), icon=":material/fact_check:")
-    st.stop()
+state.header(sel, "rollout_title", "rollout_intro")
+state.require_rows(sel, "rollout", "rollout_missing")
 
 when = st.date_input(t("as_of_date", lang), value=sel.ds.as_of, min_value=date(2005, 1, 1),
                      max_value=sel.ds.as_of, format="DD.MM.YYYY", key="dato",

@@ -209,6 +209,30 @@ def arm_order(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort([*keys, rank])
 
 
+def header(sel: Selection, title_key: str, intro_key: str) -> None:
+    """A page's title and introduction, with the suppression note."""
+    st.title(t(title_key, sel.lang))
+    st.caption(t(intro_key, sel.lang) + " " +
+               t("suppressed_note", sel.lang, k=sel.policy.threshold, label=sel.label))
+
+
+def require_rows(sel: Selection, table: str, missing_key: str) -> None:
+    """Stop the page with an explanation and a link to the data page when the optional
+    table has no accepted rows."""
+    if not has_rows(sel, table):
+        st.info(t(missing_key, sel.lang))
+        st.page_link("pages/data.py", label=t("ov_health_link", sel.lang),
+                     icon=":material/fact_check:")
+        st.stop()
+
+
+def require_participants(sel: Selection) -> None:
+    """Stop the page with an explanation when the filters select nobody."""
+    if not any_participants(sel):
+        st.info(t("no_selection", sel.lang))
+        st.stop()
+
+
 def has_rows(sel: Selection, table: str) -> bool:
     """True when the extract has accepted rows in `table` (optional tables may be empty)."""
     return sel.ds.report.accepted_rows(table) > 0
