@@ -78,7 +78,8 @@ def _template_dir() -> Path:
 @dataclass(frozen=True)
 class Dataset:
     """One validated extract loaded into its own DuckDB database (immutable: the last
-    MEMO_SIZE query results are remembered per parameter set)."""
+    MEMO_SIZE query results are remembered per parameter set, and identical queries
+    running at the same time run once)."""
 
     report: ValidationReport
     con: duckdb.DuckDBPyConnection
@@ -109,21 +110,32 @@ class Dataset:
             raise KeyError(f"query {name} needs parameters {missing}")
         bound = {p: params[p] for p in needed}
         key = (name, repr(sorted(bound.items())))
-        with self._lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return self._memo[key].clone()
-        cursor = self.con.cursor()
-        try:
-            frame = cursor.sql(queries()[name], params=bound).pl()
-        finally:
-            cursor.close()
-        # ENUM columns arrive as categoricals: callers get plain strings
-        frame = frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
         with self._lock:  # the data never change, so a result can be reused as it is
-            self._memo[key] = frame
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
+            entry = self._memo.get(key)
+            mine = entry is None
+            if mine:  # single flight: identical calls meanwhile wait for this one
+                entry = self._memo[key] = Future()
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+            else:
+                self._memo.move_to_end(key)
+        if not mine:
+            return entry.result().clone()
+        try:
+            cursor = self.con.cursor()
+            try:
+                frame = cursor.sql(queries()[name], params=bound).pl()
+            finally:
+                cursor.close()
+            # ENUM columns arrive as categoricals: callers get plain strings
+            frame = frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
+        except BaseException as exc:
+            with self._lock:
+                if self._memo.get(key) is entry:
+                    del self._memo[key]  # not remembered: the next call tries again
+            entry.set_exception(exc)
+            raise
+        entry.set_result(frame)
         return frame.clone()
 
     def start_year_range(self) -> tuple[int, int] | None:

@@ -3,6 +3,8 @@ the stored copies, ENUM types, threads and single-flight loading."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -276,3 +278,73 @@ def test_stored_copy_waits_for_the_first_page_unless_closed(tmp_path, monkeypatc
     ds = load_dataset(root, cache_dir=cache)
     assert ds.saving is None  # reopened from the copy
     ds.close()
+
+
+class _CountingConnection:
+    """Stands in for a Dataset's connection: counts executed queries, and holds each one
+    until `parties` are running at once (or a second has passed)."""
+
+    def __init__(self, con, parties: int) -> None:
+        self.con, self.executed = con, 0
+        self.barrier = threading.Barrier(parties, timeout=1)
+        self.lock = threading.Lock()
+
+    def cursor(self):
+        outer, cursor = self, self.con.cursor()
+
+        class Cursor:
+            def sql(self, query, params=None):
+                with outer.lock:
+                    outer.executed += 1
+                # a broken barrier: only one is running, which single flight should give
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    outer.barrier.wait()
+                return cursor.sql(query, params=params)
+
+            def close(self):
+                cursor.close()
+
+        return Cursor()
+
+
+@pytest.mark.parametrize("callers", [2, 6])
+def test_identical_queries_at_the_same_time_run_once(tmp_path, callers):
+    """Sessions that rerun on a new extract ask the same questions at once: each query
+    runs once, every caller gets the same figures (and its own copy)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ips_data.filters import Filters
+
+    ds = load_dataset(tiny_extract(tmp_path))
+    try:
+        counting = _CountingConnection(ds.con, callers)
+        object.__setattr__(ds, "con", counting)
+        params = Filters().params()
+        with ThreadPoolExecutor(callers) as pool:
+            frames = list(pool.map(lambda _: ds.query("participants_by_arm", params),
+                                   range(callers)))
+        assert counting.executed == 1
+        assert all(f.equals(frames[0]) for f in frames) and frames[0].height > 0
+        assert len({id(f) for f in frames}) == callers
+    finally:
+        object.__setattr__(ds, "con", counting.con)
+        ds.close()
+
+
+def test_a_failed_query_is_not_remembered(tmp_path, monkeypatch):
+    import duckdb
+
+    from ips_data import database
+    from ips_data.filters import Filters
+
+    ds = load_dataset(tiny_extract(tmp_path))
+    try:
+        real = database.queries()
+        monkeypatch.setattr(database, "queries",
+                            lambda: {**real, "participants_by_arm": "select * from nowhere"})
+        with pytest.raises(duckdb.Error):
+            ds.query("participants_by_arm", Filters().params())
+        monkeypatch.setattr(database, "queries", lambda: real)
+        assert ds.query("participants_by_arm", Filters().params()).height > 0
+    finally:
+        ds.close()
