@@ -18,7 +18,9 @@ from ips_data.database import Dataset
 from ips_data.disclosure import DisclosurePolicy, protect_frame
 from ips_data.filters import Filters
 
-COLLABORATING = ("agreement", "implementing", "operating")
+#: Offering IPS together with the region's psychiatry: implementation begun or running (an
+#: agreement alone is counted apart), as the region counts its 12 collaborations.
+COLLABORATING = ("implementing", "operating")
 
 
 def _area_params(filters: Filters) -> dict[str, object]:

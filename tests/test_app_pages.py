@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from ips_data.database import load_dataset
 from ips_data.disclosure import DisclosurePolicy
 from ips_data.filters import Filters
-from ips_data.formatting import fmt_dkk, fmt_int, fmt_number, fmt_pct, fmt_pp
+from ips_data.formatting import fmt_date, fmt_dkk, fmt_int, fmt_number, fmt_pct, fmt_pp
 from ips_data.sample import generate_sample
 from ips_data.summary import build_summary
 from ui.i18n import label, t
@@ -386,3 +386,32 @@ def test_year_range_follows_a_new_extract(value, before, span, expected):
     from ui.bound import fitted
 
     assert fitted(value, before, span) == expected
+
+
+@pytest.mark.parametrize("when", ["2026-09-30", "2023-06-30", "2021-12-31"])
+def test_rollout_progress_counts_collaborations_in_region_hovedstaden(
+        monkeypatch, sample_dir: Path, when: str):
+    """"k af 29 samarbejder": municipalities of Region Hovedstaden implementing or running
+    IPS on the date, and apart those with an agreement only; computed here straight from
+    the rollout files (latest row on or before the date)."""
+    from datetime import date
+
+    import polars as pl
+
+    from ips_data.municipalities import MUNICIPALITIES
+
+    day = date.fromisoformat(when)
+    rows = pl.read_parquet(sorted((sample_dir / "rollout").glob("*.parquet")))
+    latest = (rows.filter(pl.col("valid_from") <= day).sort("valid_from")
+              .group_by("municipality_code").last())
+    region = [c for c, m in MUNICIPALITIES.items() if m.region_code == 1084]
+    status = dict(latest.filter(pl.col("municipality_code").is_in(region))
+                  .select("municipality_code", "status").iter_rows())
+    k = sum(s in ("implementing", "operating") for s in status.values())
+    agreed = sum(s == "agreement" for s in status.values())
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"dato": [when]})
+    progress = at.get("progress")[0]
+    date_text = fmt_date(day, "da")
+    assert progress.proto.text == t("progress", "da", k=k, a=agreed, n=len(region),
+                                    date=date_text)
+    assert progress.value == int(100 * k / len(region))  # Streamlit keeps whole percent

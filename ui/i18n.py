@@ -226,9 +226,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "The extract has no fidelity reviews (the fidelity/ folder is empty "
                          "or missing)."),
     "progress": ("{k} af {n} kommuner i Region Hovedstaden samarbejder om IPS pr. {date} "
-                 "(aftale, implementering eller drift).",
+                 "(implementering eller drift); {a} mere har indgået aftale.",
                  "{k} of {n} municipalities in Region Hovedstaden collaborate on IPS on "
-                 "{date} (agreement, implementing or operating)."),
+                 "{date} (implementing or operating); {a} more have an agreement."),
     "fig_map": ("Kommunernes IPS-status pr. {date}", "Municipalities' IPS status on {date}"),
     "map_bornholm": ("Bornholm (flyttet)", "Bornholm (moved)"),
     "map_caption": ("Kortet viser kommuner med et kortpunkt (Region Hovedstaden); "

@@ -192,14 +192,14 @@ def at_horizon(frame: pl.DataFrame, horizon: int) -> pl.DataFrame:
     return frame.filter(pl.col("horizon_months") == horizon)
 
 
-def collaborating(sel: Selection, when: date) -> tuple[int, int]:
-    """(municipalities of Region Hovedstaden collaborating on IPS on `when`, all 29):
-    status agreement, implementing or operating. A region-level fact, so the sidebar
-    filters do not apply."""
+def collaborating(sel: Selection, when: date) -> tuple[int, int, int]:
+    """(municipalities of Region Hovedstaden collaborating on IPS on `when` — status
+    implementing or operating —, those with an agreement only, all 29). A region-level
+    fact, so the sidebar filters do not apply."""
     frame = call(sel, "municipality_status", filters=Filters(region=HOVEDSTADEN), as_of=when)
     counts = rollout.status_counts(frame, HOVEDSTADEN)
     total = sum(m.region_code == HOVEDSTADEN for m in MUNICIPALITIES.values())
-    return sum(counts[s] for s in rollout.COLLABORATING), total
+    return sum(counts[s] for s in rollout.COLLABORATING), counts["agreement"], total
 
 
 def arm_order(frame: pl.DataFrame) -> pl.DataFrame:
