@@ -46,3 +46,20 @@ def test_difference_chart_shows_zero_and_every_interval(estimates, lows, highs):
     x0, x1 = fig.layout.xaxis.range
     for value in [0.0] + [v * 100 for v in lows + highs]:
         assert x0 < value < x1
+
+
+@pytest.mark.parametrize("rows", [3, 20, 29, 98])
+def test_saving_by_municipality_chart_stays_readable_and_compact(rows):
+    """At least 20 px per municipality (a marker and its interval), and a national list
+    of 98 is not the ~4,000 px it was at 40 px a row."""
+    from ips_data.municipalities import MUNICIPALITIES
+    from ui.charts import municipality_savings
+
+    codes = sorted(MUNICIPALITIES)[:rows]
+    frame = pl.DataFrame({"municipality_code": codes, "estimate": [50_000.0] * rows,
+                          "low": [40_000.0] * rows, "high": [60_000.0] * rows,
+                          "n_ips": [100] * rows, "n_comparison": [200] * rows})
+    fig = municipality_savings(frame, 18, 2020, "da")
+    plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert plot_height / rows >= 20
+    assert fig.layout.height <= 140 + 40 * rows and (rows <= 20 or fig.layout.height < 2500)

@@ -303,6 +303,12 @@ def cost_totals(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
                    subtitle=f"{sub} · {t('ci95_short', lang)}")
 
 
+def row_height(rows: int, few: int = 20) -> int:
+    """Height of a chart with one row per municipality: 40 px a row for up to `few`
+    rows, 22 px (still room for a marker and its interval) for a national list."""
+    return max(260, 140 + rows * (40 if rows <= few else 22))
+
+
 def municipality_savings(frame: pl.DataFrame, horizon: int, price_year: Any,
                          lang: Lang) -> go.Figure:
     """Saving per person by municipality with its 95 % interval (shown rows only)."""
@@ -325,5 +331,5 @@ def municipality_savings(frame: pl.DataFrame, horizon: int, price_year: Any,
     fig.update_xaxes(tickformat=",.0f")
     sub = t("cost_sub", lang, h=horizon, py=t("price_year", lang, y=price_year))
     return layout(fig, t("fig_muni_saving", lang), lang, t("dkk_axis", lang), None,
-                   height=max(260, 40 * len(rows) + 140),
+                   height=row_height(len(rows)),
                    subtitle=f"{sub} · {t('ci95_short', lang)} · {t('saving_short', lang)}")
