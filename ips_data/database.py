@@ -13,9 +13,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-import threading
-from collections import OrderedDict
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +25,7 @@ import pyarrow.parquet as pq
 from ips_data import store
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
 from ips_data.discovery import Discovery, discover
+from ips_data.flight import SingleFlight
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.sql_catalog import data_tests, macros, models, queries, query_params
 from ips_data.sqlsafe import LOAD_THREADS, connect, ident
@@ -84,8 +82,8 @@ class Dataset:
     report: ValidationReport
     con: duckdb.DuckDBPyConnection
     saving: store.BackgroundSave | None = field(default=None, repr=False, compare=False)
-    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _memo: SingleFlight[pl.DataFrame] = field(
+        default_factory=lambda: SingleFlight(keep=MEMO_SIZE), repr=False, compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -110,33 +108,17 @@ class Dataset:
             raise KeyError(f"query {name} needs parameters {missing}")
         bound = {p: params[p] for p in needed}
         key = (name, repr(sorted(bound.items())))
-        with self._lock:  # the data never change, so a result can be reused as it is
-            entry = self._memo.get(key)
-            mine = entry is None
-            if mine:  # single flight: identical calls meanwhile wait for this one
-                entry = self._memo[key] = Future()
-                while len(self._memo) > MEMO_SIZE:
-                    self._memo.popitem(last=False)
-            else:
-                self._memo.move_to_end(key)
-        if not mine:
-            return entry.result().clone()
+        # the data never change, so a result is reused as it is (each caller gets a copy)
+        return self._memo.run(key, lambda: self._run(name, bound)).clone()
+
+    def _run(self, name: str, bound: dict[str, object]) -> pl.DataFrame:
+        cursor = self.con.cursor()
         try:
-            cursor = self.con.cursor()
-            try:
-                frame = cursor.sql(queries()[name], params=bound).pl()
-            finally:
-                cursor.close()
-            # ENUM columns arrive as categoricals: callers get plain strings
-            frame = frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
-        except BaseException as exc:
-            with self._lock:
-                if self._memo.get(key) is entry:
-                    del self._memo[key]  # not remembered: the next call tries again
-            entry.set_exception(exc)
-            raise
-        entry.set_result(frame)
-        return frame.clone()
+            frame = cursor.sql(queries()[name], params=bound).pl()
+        finally:
+            cursor.close()
+        # ENUM columns arrive as categoricals: callers get plain strings
+        return frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
 
     def start_year_range(self) -> tuple[int, int] | None:
         """(first, last) start year among the participants; None when there are none."""
@@ -145,8 +127,7 @@ class Dataset:
 
     def forget_results(self) -> None:
         """Drop remembered query results (benchmarks measure uncached work)."""
-        with self._lock:
-            self._memo.clear()
+        self._memo.clear()
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on which the staging views work too (their file lists are bound)."""
@@ -251,8 +232,7 @@ def _unchanged(report: ValidationReport, now: Discovery) -> bool:
     return before <= after
 
 
-_IN_FLIGHT: dict[tuple, Future] = {}
-_IN_FLIGHT_LOCK = threading.Lock()
+_LOADS: SingleFlight[Dataset] = SingleFlight()
 
 
 def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
@@ -272,23 +252,7 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
     cache_dir = cache_dir or store.default_cache_dir()
     listing = discover(data_dir)
     key = (str(Path(data_dir).resolve()), listing.fingerprint, as_of, str(cache_dir), threads)
-    with _IN_FLIGHT_LOCK:
-        running = _IN_FLIGHT.get(key)
-        if running is None:
-            mine = _IN_FLIGHT[key] = Future()
-    if running is not None:
-        return running.result()
-    try:
-        ds = _load_dataset(data_dir, as_of, threads, cache_dir, listing)
-    except BaseException as exc:
-        mine.set_exception(exc)
-        raise
-    else:
-        mine.set_result(ds)
-        return ds
-    finally:
-        with _IN_FLIGHT_LOCK:
-            _IN_FLIGHT.pop(key, None)
+    return _LOADS.run(key, lambda: _load_dataset(data_dir, as_of, threads, cache_dir, listing))
 
 
 def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | None,
@@ -316,7 +280,7 @@ def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | 
         if _unchanged(report, now):
             saving = None
             if key and store.cache_key(now, as_of) == key:
-                saving = store.save_in_background(cache_dir, key, report, con)
+                saving = store.BackgroundSave(cache_dir, key, report, con)
             return Dataset(report=report, con=con, saving=saving)
         con.close()
     raise RuntimeError(

@@ -158,13 +158,13 @@ class BackgroundSave:
     builds again)."""
 
     def __init__(self, cache_dir: Path, key: str, report: ValidationReport,
-                 con: duckdb.DuckDBPyConnection, delay: float | None = None) -> None:
+                 con: duckdb.DuckDBPyConnection) -> None:
         self._now = threading.Event()
         cursor = con.cursor()
 
         def run() -> None:
             try:
-                self._now.wait(SAVE_DELAY_S if delay is None else delay)
+                self._now.wait(SAVE_DELAY_S)
                 save(cache_dir, key, report, cursor)
             except (OSError, duckdb.Error) as exc:
                 print(f"ips-data: could not store the loaded extract in {cache_dir}: {exc}",
@@ -182,14 +182,6 @@ class BackgroundSave:
 
     def is_alive(self) -> bool:
         return self.thread.is_alive()
-
-
-def save_in_background(cache_dir: Path, key: str, report: ValidationReport,
-                       con: duckdb.DuckDBPyConnection,
-                       delay: float | None = None) -> BackgroundSave:
-    """Store the built database in the background, `delay` (SAVE_DELAY_S) seconds from
-    now."""
-    return BackgroundSave(cache_dir, key, report, con, delay)
 
 
 def _remove_abandoned(cache_dir: Path) -> None:

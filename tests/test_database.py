@@ -202,7 +202,7 @@ def test_concurrent_identical_loads_share_one_build(tmp_path, monkeypatch):
     same folder state build once and return the same Dataset."""
     import threading
 
-    from ips_data import database
+    from ips_data import database, flight
 
     root = tiny_extract(tmp_path)
     started, release = threading.Event(), threading.Event()
@@ -217,13 +217,13 @@ def test_concurrent_identical_loads_share_one_build(tmp_path, monkeypatch):
 
     waiting = threading.Event()
 
-    class Watched(database.Future):
+    class Watched(flight.Future):
         def result(self, timeout=None):
             waiting.set()  # the second caller is about to wait for the first load
             return super().result(timeout)
 
     monkeypatch.setattr(database, "build_database", slow_build)
-    monkeypatch.setattr(database, "Future", Watched)
+    monkeypatch.setattr(flight, "Future", Watched)
     results: list = []
     first = threading.Thread(target=lambda: results.append(load_dataset(root)))
     first.start()
