@@ -7,6 +7,7 @@ format the summary with the same functions to compare.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -28,34 +29,35 @@ def _block(summary: dict, horizon: int) -> dict:
     return summary["effect"].get(str(horizon), {})
 
 
+def _arm_text(row: dict | None, key: str, fmt: Callable[[float], str], lang: Lang,
+              hidden: str) -> tuple[str, str]:
+    """(value formatted by `fmt`, "n = …") of one arm's summary row; the policy label
+    where the figure (or the whole arm) is hidden."""
+    row = row or {"n": None}
+    n = hidden if row["n"] is None else fmt_int(row["n"], lang)
+    return fmt_suppressed(row.get(key), row["n"], hidden, fmt), f"n = {n}"
+
+
 def share_text(summary: dict, horizon: int, arm: str, measure: str, lang: Lang,
                hidden: str) -> tuple[str, str]:
     """(value, "n = …") of an arm's share at a horizon; hidden → the policy label."""
-    row = _block(summary, horizon).get(arm, {"n": None})
-    value = fmt_suppressed(row.get(measure), row["n"], hidden, lambda v: fmt_pct(v, 1, lang))
-    n = hidden if row["n"] is None else fmt_int(row["n"], lang)
-    return value, f"n = {n}"
+    return _arm_text(_block(summary, horizon).get(arm), measure,
+                     lambda v: fmt_pct(v, 1, lang), lang, hidden)
 
 
 def weeks_text(summary: dict, horizon: int, arm: str, lang: Lang,
                hidden: str) -> tuple[str, str]:
     """(mean weeks in job or education with unit, "n = …") of an arm at a horizon."""
-    row = _block(summary, horizon).get(arm, {"n": None})
     unit = t("weeks_axis", lang).lower()
-    value = fmt_suppressed(row.get("weeks_mean"), row["n"], hidden,
-                           lambda v: f"{fmt_number(v, 1, lang)} {unit}")
-    n = hidden if row["n"] is None else fmt_int(row["n"], lang)
-    return value, f"n = {n}"
+    return _arm_text(_block(summary, horizon).get(arm), "weeks_mean",
+                     lambda v: f"{fmt_number(v, 1, lang)} {unit}", lang, hidden)
 
 
 def cost_text(summary: dict, horizon: int, arm: str, lang: Lang,
               hidden: str) -> tuple[str, str]:
     """(mean total cost per person in kroner, "n = …") of an arm's cost population."""
-    row = summary["costs"].get(str(horizon), {}).get(arm, {"n": None})
-    value = fmt_suppressed(row.get("mean_total_dkk"), row["n"], hidden,
-                           lambda v: fmt_dkk(v, lang))
-    n = hidden if row["n"] is None else fmt_int(row["n"], lang)
-    return value, f"n = {n}"
+    return _arm_text(summary["costs"].get(str(horizon), {}).get(arm), "mean_total_dkk",
+                     lambda v: fmt_dkk(v, lang), lang, hidden)
 
 
 def difference_text(summary: dict, horizon: int, measure: str, lang: Lang,
