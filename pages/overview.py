@@ -6,7 +6,9 @@ import streamlit as st
 from ips_data.formatting import fmt_date, fmt_int
 from ui import state
 from ui.cards import (
+    ROW_WIDTHS,
     card,
+    comparison_row,
     cost_text,
     difference_text,
     reference_panel,
@@ -49,32 +51,25 @@ for col, arm in zip(st.columns(4), shown, strict=False):
     card(col, t("participants_arm", lang, arm=label("arm", arm, lang)),
          fmt_int(n, lang) if n is not None else hidden)
 
-# Cards in rows of three (both arms, then their difference): wide enough for
-# "+13,0 pct.-point" from a 1280 px wide window
-WIDTHS = [1.1, 1.1, 1.4]
-ARMS = ("ips", "comparison")
+def arm(code: str) -> str:
+    return label("arm", code, lang)
+
 
 st.subheader(t("ov_head18", lang))
-cols = st.columns(WIDTHS)
-for col, arm in zip(cols, ARMS, strict=False):
-    card(col, t("ov_arm_h", lang, arm=label("arm", arm, lang), h=18),
-         *share_text(summary, 18, arm, "job_or_education_any", lang, hidden))
-card(cols[2], t("ov_diff", lang, h=18),
-     *difference_text(summary, 18, "job_or_education_any", lang, hidden), ci)
-cols = st.columns(WIDTHS)
-for col, arm in zip(cols, ARMS, strict=False):
-    card(col, t("ov_weeks_arm", lang, arm=label("arm", arm, lang), h=18),
-         *weeks_text(summary, 18, arm, lang, hidden), help=t("ov_weeks_help", lang, h=18))
-card(cols[2], t("ov_weeks", lang), *difference_text(summary, 18, "weeks_mean", lang, hidden),
-     ci)
+comparison_row(lambda a: t("ov_arm_h", lang, arm=arm(a), h=18),
+               lambda a: share_text(summary, 18, a, "job_or_education_any", lang, hidden),
+               (t("ov_diff", lang, h=18),
+                *difference_text(summary, 18, "job_or_education_any", lang, hidden), ci))
+comparison_row(lambda a: t("ov_weeks_arm", lang, arm=arm(a), h=18),
+               lambda a: weeks_text(summary, 18, a, lang, hidden),
+               (t("ov_weeks", lang), *difference_text(summary, 18, "weeks_mean", lang, hidden),
+                ci), help=t("ov_weeks_help", lang, h=18))
 
 st.subheader(t("ov_head30", lang))
-cols = st.columns(WIDTHS)
-for col, arm in zip(cols, ARMS, strict=False):
-    card(col, t("ov_arm_h", lang, arm=label("arm", arm, lang), h=30),
-         *share_text(summary, 30, arm, "job_or_education_at_end", lang, hidden))
-card(cols[2], t("ov_diff", lang, h=30),
-     *difference_text(summary, 30, "job_or_education_at_end", lang, hidden), ci)
+comparison_row(lambda a: t("ov_arm_h", lang, arm=arm(a), h=30),
+               lambda a: share_text(summary, 30, a, "job_or_education_at_end", lang, hidden),
+               (t("ov_diff", lang, h=30),
+                *difference_text(summary, 30, "job_or_education_at_end", lang, hidden), ci))
 
 value, interval, price_year = saving_text(summary, 18, lang, hidden)
 if price_year is None:
@@ -82,17 +77,15 @@ if price_year is None:
     st.info(t("ov_no_costs", lang))
 else:
     st.subheader(t("ov_costs_head", lang, py=t("price_year", lang, y=price_year)))
-    cols = st.columns(WIDTHS)
-    for col, arm in zip(cols, ARMS, strict=False):
-        card(col, t("ov_cost_arm", lang, arm=label("arm", arm, lang)),
-             *cost_text(summary, 18, arm, lang, hidden))
-    card(cols[2], t("ov_saving", lang), value, interval, ci)
+    comparison_row(lambda a: t("ov_cost_arm", lang, arm=arm(a)),
+                   lambda a: cost_text(summary, 18, a, lang, hidden),
+                   (t("ov_saving", lang), value, interval, ci))
 
 st.subheader(t("ov_rollout_head", lang))
 if state.has_rows(sel, "rollout"):
     counts = state.status_counts(summary["municipalities"])
-    for col, status in zip(st.columns(WIDTHS), ("operating", "implementing", "not_started"),
-                           strict=True):
+    for col, status in zip(st.columns(ROW_WIDTHS),
+                           ("operating", "implementing", "not_started"), strict=True):
         card(col, t("ov_status", lang, status=label("status", status, lang)),
              fmt_int(counts[status], lang))
     st.caption(t("ov_status_caption", lang, date=fmt_date(sel.ds.as_of, lang)))
