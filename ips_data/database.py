@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -43,12 +44,9 @@ MAX_LOAD_ATTEMPTS = 5
 MEMO_SIZE = 256
 
 
-def _template_dir() -> Path:
-    """Empty, typed Parquet files per table: they give staging every contract column.
-
-    One folder per contract schema, shared by every process of the user (named by a
-    digest of the schemas, written once under a temporary name and renamed into place),
-    so starts do not leave a folder behind each; recreated if a cleaner removed it)."""
+@cache
+def _template_schemas() -> tuple[dict[str, pa.Schema], str]:
+    """Each table's typed schema, and a digest of them (names the shared folder)."""
     schemas = {
         name: pa.schema([(c.name, _ARROW_TYPES[CANONICAL_SQL_TYPE[c.type]])
                          for c in spec.columns])
@@ -57,6 +55,16 @@ def _template_dir() -> Path:
     digest = hashlib.sha256(
         repr(sorted((name, str(schema)) for name, schema in schemas.items())).encode()
     ).hexdigest()[:16]
+    return schemas, digest
+
+
+def _template_dir() -> Path:
+    """Empty, typed Parquet files per table: they give staging every contract column.
+
+    One folder per contract schema, shared by every process of the user (named by a
+    digest of the schemas, written once under a temporary name and renamed into place),
+    so starts do not leave a folder behind each; recreated if a cleaner removed it)."""
+    schemas, digest = _template_schemas()
     folder = Path(tempfile.gettempdir()) / f"ips-templates-{digest}"
     if all((folder / f"{name}.parquet").is_file() for name in schemas):
         return folder
