@@ -8,10 +8,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ips_data.disclosure import DisclosurePolicy
-from ips_data.discovery import resolve_data_dir
-from ips_data.filters import Filters
-from ips_data.validation import ValidationReport, validate
+from ips_data.loading.discovery import resolve_data_dir
+from ips_data.loading.validation import ValidationReport, validate
+from ips_data.metrics.filters import Filters
+from ips_data.protection.disclosure import DisclosurePolicy
 
 
 def _date(text: str) -> date:
@@ -56,8 +56,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from ips_data.database import load_dataset
-    from ips_data.summary import build_summary
+    from ips_data.loading.database import load_dataset
+    from ips_data.metrics.summary import build_summary
 
     filters = Filters(
         municipalities=tuple(args.municipality or ()), region=args.region,
@@ -97,7 +97,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from ips_data.bench import run_bench
+    from ips_data.bench.engine import run_bench
     from ips_data.sample import generate_sample
 
     data_dir = args.data_dir
@@ -108,7 +108,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             generate_sample(data_dir, scale="national")
     result = run_bench(data_dir, repeats=args.repeats)
     if args.browser:
-        from ips_data.bench_browser import browser_start
+        from ips_data.bench.browser import browser_start
 
         result.update(browser_start(data_dir, repeats=max(1, args.repeats // 2)))
     if args.json:
@@ -132,7 +132,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from ips_data.watch import watch
+    from ips_data.loading.watch import watch
 
     try:
         watch(resolve_data_dir(args.data_dir), interval=args.interval, as_of=args.as_of,

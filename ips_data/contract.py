@@ -1,6 +1,6 @@
 """Extract contract v1 as pydantic models: the single source of every table rule.
 
-Validation (`ips_data.validation`), the staging templates (`ips_data.database`)
+Validation (`ips_data.loading.validation`), the staging templates (`ips_data.loading.database`)
 and the contract document (`docs/contract.md`, rendered by `ips_data.docs`)
 are all derived from `CONTRACT` below, so the rules cannot drift apart.
 """

@@ -3,8 +3,8 @@ difference with its interval, the trend by start year, breakdowns and the funnel
 
 import streamlit as st
 
-from ips_data.effect import MEASURES
 from ips_data.formatting import fmt_int
+from ips_data.metrics.effect import MEASURES
 from ui import bound, charts, state
 from ui.cards import card, difference_text
 from ui.i18n import label, t

@@ -2,7 +2,7 @@
 Chromium, and waiting for Streamlit to settle (no fixed sleeps anywhere).
 
 `running_app` takes the environment to run with, `settle` a timeout. Starting, probing
-and stopping the app are `ips_data.bench_browser`'s (what `ips-data bench --browser`
+and stopping the app are `ips_data.bench.browser`'s (what `ips-data bench --browser`
 measures), so the tests run the app exactly as `make run` and the benchmark do.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from ips_data.bench_browser import app_command, free_port, healthy, stop
+from ips_data.bench.browser import app_command, free_port, healthy, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """The dashboard in `streamlit.testing.v1.AppTest`: every page on the sample extract,
 on an extract without the optional tables, on a tiny extract with suppressed cells and
 with filters that select nobody; the language toggle; URL-seeded filters; and the
-overview's numbers against `ips_data.summary.build_summary` for the same filters.
+overview's numbers against `ips_data.metrics.summary.build_summary` for the same filters.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from fixtures import tiny_extract
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
-from ips_data.database import load_dataset
-from ips_data.disclosure import DisclosurePolicy
-from ips_data.filters import Filters
 from ips_data.formatting import fmt_date, fmt_dkk, fmt_int, fmt_number, fmt_pct, fmt_pp
+from ips_data.loading.database import load_dataset
+from ips_data.metrics.filters import Filters
+from ips_data.metrics.summary import build_summary
+from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.sample import generate_sample
-from ips_data.summary import build_summary
 from ui.i18n import label, t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,7 +259,7 @@ def test_suppressed_cells_read_the_label_on_screen(monkeypatch, tiny_dir: Path):
 
 def test_downloads_carry_the_same_suppression(monkeypatch, tiny_dir: Path):
     import ui.tables as tables
-    from ips_data import effect
+    from ips_data.metrics import effect
     from ui.state import Selection, policy
 
     ds = load_dataset(tiny_dir)

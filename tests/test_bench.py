@@ -41,7 +41,7 @@ def test_peak_rss_of_a_process_agrees_with_getrusage():
     import os
     import resource
 
-    from ips_data.bench_browser import peak_rss_mb
+    from ips_data.bench.browser import peak_rss_mb
 
     ballast = bytearray(64 * 1024 * 1024)  # make the peak clearly larger than at start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -55,7 +55,7 @@ def test_peak_rss_of_a_process_agrees_with_getrusage():
 def test_browser_bench_starts_the_app_twice_and_leaves_the_extract_alone(tmp_path):
     """`ips-data bench --browser`'s part: a new-extract start and a stored start, each to
     the rendered overview, with the app process's peak memory."""
-    from ips_data.bench_browser import browser_start
+    from ips_data.bench.browser import browser_start
 
     data = shutil.copytree(ROOT / "sample_data", tmp_path / "data")
     before = _snapshot(data)

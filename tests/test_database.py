@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 from fixtures import tiny_extract
 
-from ips_data.database import load_dataset
+from ips_data.loading.database import load_dataset
+from ips_data.loading.sql_catalog import data_tests
+from ips_data.loading.sqlsafe import UnsafeIdentifier
 from ips_data.sample import generate_sample
-from ips_data.sql_catalog import data_tests
-from ips_data.sqlsafe import UnsafeIdentifier
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,9 +53,9 @@ def test_unknown_query_and_missing_parameter_are_refused(sample):
 
 
 def test_hostile_filter_values_stay_values(sample):
-    from ips_data.disclosure import DisclosurePolicy
-    from ips_data.effect import arm_effects
-    from ips_data.filters import Filters
+    from ips_data.metrics.effect import arm_effects
+    from ips_data.metrics.filters import Filters
+    from ips_data.protection.disclosure import DisclosurePolicy
 
     hostile = Filters.model_construct(age_bands=("18-24'); drop table dim_participants; --",))
     frame = arm_effects(sample, hostile, DisclosurePolicy())
@@ -66,9 +66,9 @@ def test_hostile_filter_values_stay_values(sample):
 def test_persisted_cache_reopens_unchanged_extract_and_rebuilds_on_change(tmp_path):
     from fixtures import participant, write_table
 
-    from ips_data.disclosure import DisclosurePolicy
-    from ips_data.effect import arm_effects
-    from ips_data.filters import Filters
+    from ips_data.metrics.effect import arm_effects
+    from ips_data.metrics.filters import Filters
+    from ips_data.protection.disclosure import DisclosurePolicy
 
     root, cache = tiny_extract(tmp_path / "x"), tmp_path / "cache"
     cache.mkdir()
@@ -101,7 +101,7 @@ def test_persisted_cache_reopens_unchanged_extract_and_rebuilds_on_change(tmp_pa
 
 
 def test_query_results_are_remembered_but_never_shared_mutably(sample):
-    from ips_data.filters import Filters
+    from ips_data.metrics.filters import Filters
 
     params = Filters(region=1084).params()
     first = sample.query("participants_by_arm", params)
@@ -114,7 +114,7 @@ def test_query_results_are_remembered_but_never_shared_mutably(sample):
 
 def test_coded_attributes_are_enums_inside_and_strings_outside(sample):
     from ips_data.contract import ARMS
-    from ips_data.filters import Filters
+    from ips_data.metrics.filters import Filters
 
     types = dict(sample.con.sql("select column_name, data_type from duckdb_columns() "
                                 "where table_name = 'fct_outcomes'").fetchall())
@@ -126,7 +126,7 @@ def test_coded_attributes_are_enums_inside_and_strings_outside(sample):
 
 
 def _counting_builds(monkeypatch) -> list[int]:
-    from ips_data import database
+    from ips_data.loading import database
 
     builds: list[int] = []
     real = database.build_database
@@ -175,7 +175,7 @@ def test_a_stored_accepted_set_is_reopened_not_rebuilt(tmp_path, monkeypatch, ch
 def test_accepted_key_ignores_rejected_and_stray_files(tmp_path):
     from fixtures import outcome, participant, write_table
 
-    from ips_data.validation import validate
+    from ips_data.loading.validation import validate
 
     root = tiny_extract(tmp_path)
     first = validate(root).accepted_key
@@ -187,7 +187,7 @@ def test_accepted_key_ignores_rejected_and_stray_files(tmp_path):
 
 
 def test_queries_run_with_the_requested_threads_after_a_faster_build(tmp_path):
-    from ips_data.sqlsafe import LOAD_THREADS
+    from ips_data.loading.sqlsafe import LOAD_THREADS
 
     ds = load_dataset(tiny_extract(tmp_path), threads=1)
     try:
@@ -202,7 +202,7 @@ def test_concurrent_identical_loads_share_one_build(tmp_path, monkeypatch):
     same folder state build once and return the same Dataset."""
     import threading
 
-    from ips_data import database, flight
+    from ips_data.loading import database, flight
 
     root = tiny_extract(tmp_path)
     started, release = threading.Event(), threading.Event()
@@ -249,7 +249,7 @@ def test_template_files_are_shared_and_recreated_not_left_per_start(tmp_path, mo
     temporary folder behind); a folder removed by a temp cleaner is written again."""
     import tempfile
 
-    from ips_data import database
+    from ips_data.loading import database
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     first = database._template_dir()
@@ -266,7 +266,7 @@ def test_template_files_are_shared_and_recreated_not_left_per_start(tmp_path, mo
 def test_stored_copy_waits_for_the_first_page_unless_closed(tmp_path, monkeypatch):
     """The copy is written SAVE_DELAY_S after the build (not while the first page is
     computed); closing the Dataset writes it at once."""
-    from ips_data import store
+    from ips_data.loading import store
 
     root, cache = tiny_extract(tmp_path / "x"), tmp_path / "cache"
     monkeypatch.setattr(store, "SAVE_DELAY_S", 3600.0)
@@ -313,7 +313,7 @@ def test_identical_queries_at_the_same_time_run_once(tmp_path, callers):
     runs once, every caller gets the same figures (and its own copy)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ips_data.filters import Filters
+    from ips_data.metrics.filters import Filters
 
     ds = load_dataset(tiny_extract(tmp_path))
     try:
@@ -334,8 +334,8 @@ def test_identical_queries_at_the_same_time_run_once(tmp_path, callers):
 def test_a_failed_query_is_not_remembered(tmp_path, monkeypatch):
     import duckdb
 
-    from ips_data import database
-    from ips_data.filters import Filters
+    from ips_data.loading import database
+    from ips_data.metrics.filters import Filters
 
     ds = load_dataset(tiny_extract(tmp_path))
     try:

@@ -1,4 +1,4 @@
-"""Tests for ips_data.disclosure: hand cases plus property tests of the rule."""
+"""Tests for ips_data.protection.disclosure: hand cases plus property tests of the rule."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from pydantic import ValidationError
 
-from ips_data.disclosure import (
+from ips_data.protection.disclosure import (
     DisclosurePolicy,
     check_protected,
     protect_frame,

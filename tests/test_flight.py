@@ -1,4 +1,4 @@
-"""ips_data/flight.py: one call per key among concurrent callers; what is remembered."""
+"""ips_data/loading/flight.py: one call per key among concurrent callers; what is remembered."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ips_data.flight import SingleFlight
+from ips_data.loading.flight import SingleFlight
 
 
 def _gated(calls: list[str], gate: threading.Event, value: str):

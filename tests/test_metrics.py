@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 from fixtures import tiny_extract
 
-from ips_data import costs, effect, rollout
-from ips_data.database import load_dataset
-from ips_data.disclosure import DisclosurePolicy
-from ips_data.filters import Filters
+from ips_data.loading.database import load_dataset
+from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics.filters import Filters
+from ips_data.protection.disclosure import DisclosurePolicy
 
 Z = 1.959964
 IPS_WEEKS = [10, 20, 30, 40, 0, 0]
@@ -193,7 +193,7 @@ def test_savings_by_municipality_by_hand_and_suppressed_by_the_smaller_group(
         tmp_path, groups, hidden):
     from fixtures import cost, participant, write_manifest, write_table
 
-    from ips_data.disclosure import check_protected
+    from ips_data.protection.disclosure import check_protected
 
     write_manifest(tmp_path)
     people, rows, totals = [], [], {}

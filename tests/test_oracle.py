@@ -14,13 +14,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ips_data import costs, effect
-from ips_data.database import load_dataset
-from ips_data.disclosure import DisclosurePolicy
-from ips_data.filters import Filters
+from ips_data.loading.database import load_dataset
+from ips_data.metrics import costs, effect
+from ips_data.metrics.filters import Filters
+from ips_data.metrics.summary import build_summary
 from ips_data.municipalities import MUNICIPALITIES
+from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.sample import generate_sample
-from ips_data.summary import build_summary
 
 POLICY = DisclosurePolicy(threshold=3)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ips_data import sql_catalog
-from ips_data.sql_catalog import models, queries, query_params
+from ips_data.loading import sql_catalog
+from ips_data.loading.sql_catalog import models, queries, query_params
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests for ips_data.stats against statsmodels/scipy oracles and hand computations."""
+"""Tests for ips_data.metrics.stats against statsmodels/scipy oracles and hand computations."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from ips_data.stats import (
+from ips_data.metrics.stats import (
     Z95,
     Interval,
     funnel_limits,
@@ -334,7 +334,7 @@ def test_binomial_and_t_functions_equal_scipy_stats(p0: float, q: float) -> None
     """stats uses scipy.special directly (scipy.stats is slow to import): same values."""
     from scipy import stats as sps
 
-    from ips_data.stats import _binom_cdf, _binom_ppf, _t_quantile
+    from ips_data.metrics.stats import _binom_cdf, _binom_ppf, _t_quantile
 
     n = np.array([1, 2, 3, 5, 10, 37, 100, 999, 5000, 123457])
     if q != 0.5:  # at 0.5 and p0 0.5 the cdf hits q exactly: both libraries round either way

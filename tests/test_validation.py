@@ -20,8 +20,8 @@ from fixtures import (
     write_table,
 )
 
-from ips_data.file_checks import VERDICTS
-from ips_data.validation import validate
+from ips_data.loading.file_checks import VERDICTS
+from ips_data.loading.validation import validate
 
 NEWER = 2_000_000_000 * 10**9  # an mtime after the fixture's files
 

@@ -7,8 +7,8 @@ import os
 from fixtures import outcome, participant, tiny_extract, write_table
 
 from ips_data.cli import main
-from ips_data.discovery import discover
-from ips_data.watch import changes, watch
+from ips_data.loading.discovery import discover
+from ips_data.loading.watch import changes, watch
 
 
 def test_changes_added_changed_removed(tmp_path):

@@ -1,6 +1,6 @@
 """Headline cards from the `ips-data summary --json` document (contract section 6).
 
-The overview renders only from `ips_data.summary.build_summary`, so every number on
+The overview renders only from `ips_data.metrics.summary.build_summary`, so every number on
 it equals the CLI's JSON. The ``*_text`` functions are what the cards show; tests
 format the summary with the same functions to compare.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from ips_data.contract import TABLES
-from ips_data.validation import ValidationReport
+from ips_data.loading.validation import ValidationReport
 
 
 def tables(report: ValidationReport) -> pl.DataFrame:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ips_data.formatting import fmt_date, fmt_int, fmt_number
-from ips_data.rollout import fidelity_yearly_median
+from ips_data.metrics.rollout import fidelity_yearly_median
 from ui.charts import BAND_COLOURS, OKABE_ITO, STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
 

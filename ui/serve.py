@@ -20,9 +20,9 @@ import pandas  # noqa: F401
 import polars  # noqa: F401
 import pyarrow.parquet  # noqa: F401
 
-from ips_data.database import load_dataset
-from ips_data.discovery import resolve_data_dir
-from ips_data.store import app_cache_dir
+from ips_data.loading.database import load_dataset
+from ips_data.loading.discovery import resolve_data_dir
+from ips_data.loading.store import app_cache_dir
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 

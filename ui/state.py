@@ -24,16 +24,16 @@ import streamlit as st
 from pydantic import ValidationError
 from streamlit.runtime.pages_manager import PagesManager
 
-from ips_data import costs, effect, rollout
 from ips_data.contract import AGE_BANDS, ARMS, EARLIEST_START
-from ips_data.database import Dataset, load_dataset
-from ips_data.disclosure import DisclosurePolicy
-from ips_data.discovery import discover, resolve_data_dir
-from ips_data.filters import Filters
 from ips_data.formatting import fmt_date
+from ips_data.loading.database import Dataset, load_dataset
+from ips_data.loading.discovery import discover, resolve_data_dir
+from ips_data.loading.store import app_cache_dir
+from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics.filters import Filters
+from ips_data.metrics.summary import build_summary
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
-from ips_data.store import app_cache_dir
-from ips_data.summary import build_summary
+from ips_data.protection.disclosure import DisclosurePolicy
 from ui import bound
 from ui.i18n import Lang, label, t
 

@@ -14,9 +14,9 @@ from datetime import date
 import polars as pl
 
 from ips_data.contract import CASELOAD_NORM, STATUSES
-from ips_data.database import Dataset
-from ips_data.disclosure import DisclosurePolicy, protect_frame
-from ips_data.filters import Filters
+from ips_data.loading.database import Dataset
+from ips_data.metrics.filters import Filters
+from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
 
 #: Offering IPS together with the region's psychiatry: implementation begun or running (an
 #: agreement alone is counted apart), as the region counts its 12 collaborations.

@@ -30,9 +30,9 @@ from pathlib import Path
 import duckdb
 
 from ips_data.contract import CONTRACT_VERSION
-from ips_data.discovery import Discovery, as_of_date
-from ips_data.sqlsafe import ident
-from ips_data.validation import ValidationReport
+from ips_data.loading.discovery import Discovery, as_of_date
+from ips_data.loading.sqlsafe import ident
+from ips_data.loading.validation import ValidationReport
 
 CACHE_ENV = "IPS_CACHE_DIR"
 #: The dashboard's cache folder when $IPS_CACHE_DIR is not set (the CLI keeps none).
@@ -40,7 +40,9 @@ APP_CACHE_DIR = Path.home() / ".cache" / "ips-dashboard"
 KEEP = 3  # databases
 KEEP_LISTINGS = 50  # small JSON reports
 _SUFFIX = ".duckdb"
-_CODE = ("contract.py", "database.py", "sql_catalog.py", "validation.py", "file_checks.py")
+_PACKAGE = Path(__file__).resolve().parents[1]
+_CODE = ("contract.py", "loading/database.py", "loading/sql_catalog.py",
+         "loading/validation.py", "loading/file_checks.py")
 
 
 def default_cache_dir() -> Path | None:
@@ -58,13 +60,13 @@ def app_cache_dir() -> Path:
 def code_version() -> str:
     """Hash of everything that shapes a verdict or the database: SQL files, contract
     version and the contract, validation, SQL catalogue and loader modules."""
-    sql_dir = Path(__file__).resolve().parent.parent / "sql"
+    sql_dir = _PACKAGE.parent / "sql"
     h = hashlib.sha256(f"contract-v{CONTRACT_VERSION}".encode())
     for path in sorted(sql_dir.rglob("*.sql")):
         h.update(path.relative_to(sql_dir).as_posix().encode())
         h.update(path.read_bytes())
     for name in _CODE:
-        h.update(Path(__file__).with_name(name).read_bytes())
+        h.update((_PACKAGE / name).read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -19,8 +19,8 @@ import duckdb
 from pydantic import BaseModel, Field
 
 from ips_data.contract import TABLE_ORDER, TABLES, TableSpec
-from ips_data.discovery import Discovery, FileStat, as_of_date, discover
-from ips_data.file_checks import (
+from ips_data.loading.discovery import Discovery, FileStat, as_of_date, discover
+from ips_data.loading.file_checks import (
     MAX_ROW_NUMBERS,
     VERDICTS,
     FileChecker,
@@ -29,7 +29,7 @@ from ips_data.file_checks import (
     Rejection,
     canonical_key,
 )
-from ips_data.sqlsafe import LOAD_THREADS, connect
+from ips_data.loading.sqlsafe import LOAD_THREADS, connect
 
 __all__ = ["FileReport", "Rejection", "ValidationReport", "validate"]
 

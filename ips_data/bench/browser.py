@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_MS = 120_000
 _RENDERED = """() => {
   const app = document.querySelector("[data-testid='stApp']");

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ips_data.discovery import Discovery, discover
-from ips_data.validation import ValidationReport, validate
+from ips_data.loading.discovery import Discovery, discover
+from ips_data.loading.validation import ValidationReport, validate
 
 
 @dataclass(frozen=True)

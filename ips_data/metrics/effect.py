@@ -12,11 +12,16 @@ import numpy as np
 import polars as pl
 
 from ips_data.contract import HORIZONS
-from ips_data.database import Dataset
-from ips_data.disclosure import DisclosurePolicy, protect_frame
-from ips_data.filters import Filters
-from ips_data.stats import funnel_limits, mean_intervals, newcombe_difference, welch_difference
-from ips_data.stats import wilson_interval as _wilson
+from ips_data.loading.database import Dataset
+from ips_data.metrics.filters import Filters
+from ips_data.metrics.stats import (
+    funnel_limits,
+    mean_intervals,
+    newcombe_difference,
+    welch_difference,
+)
+from ips_data.metrics.stats import wilson_interval as _wilson
+from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
 
 SHARES = ("job_or_education_any", "job_or_education_at_end")
 MEASURES = (*SHARES, "weeks_mean")

@@ -8,7 +8,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _MODEL_REF = re.compile(r"\b((?:stg|dim|fct|ref)_[a-z0-9_]+)\b")

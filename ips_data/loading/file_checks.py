@@ -27,7 +27,7 @@ from ips_data.contract import (
     TableSpec,
     accepts_physical,
 )
-from ips_data.sqlsafe import ident, ident_list
+from ips_data.loading.sqlsafe import ident, ident_list
 
 MAX_ROW_NUMBERS = 5
 MAX_REMEMBERED = 4096

@@ -12,11 +12,11 @@ from typing import Any
 
 import polars as pl
 
-from ips_data import costs, effect, rollout
 from ips_data.contract import CONTRACT_VERSION, HORIZONS, TABLE_ORDER
-from ips_data.database import Dataset
-from ips_data.disclosure import DisclosurePolicy
-from ips_data.filters import Filters
+from ips_data.loading.database import Dataset
+from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics.filters import Filters
+from ips_data.protection.disclosure import DisclosurePolicy
 
 MUNICIPALITY_FIELDS = (
     "code", "name", "region_code", "status", "status_since", "consultants_fte",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from ips_data.database import Dataset
-from ips_data.disclosure import DisclosurePolicy, protect_frame
-from ips_data.filters import Filters
-from ips_data.stats import mean_interval, welch_difference
+from ips_data.loading.database import Dataset
+from ips_data.metrics.filters import Filters
+from ips_data.metrics.stats import mean_interval, welch_difference
+from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
 
 _SAVING_SCHEMA = {
     "horizon_months": pl.Int32, "n_ips": pl.Int64, "n_comparison": pl.Int64,

@@ -28,13 +28,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ips_data import costs, effect, rollout
-from ips_data.database import Dataset, load_dataset
-from ips_data.disclosure import DisclosurePolicy
-from ips_data.file_checks import VERDICTS
-from ips_data.filters import Filters
-from ips_data.summary import build_summary
-from ips_data.validation import validate
+from ips_data.loading.database import Dataset, load_dataset
+from ips_data.loading.file_checks import VERDICTS
+from ips_data.loading.validation import validate
+from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics.filters import Filters
+from ips_data.metrics.summary import build_summary
+from ips_data.protection.disclosure import DisclosurePolicy
 
 POLICY = DisclosurePolicy()
 FILTER_CHANGES = (

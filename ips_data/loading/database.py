@@ -23,14 +23,14 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ips_data import store
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
-from ips_data.discovery import Discovery, discover
-from ips_data.flight import SingleFlight
+from ips_data.loading import store
+from ips_data.loading.discovery import Discovery, discover
+from ips_data.loading.flight import SingleFlight
+from ips_data.loading.sql_catalog import data_tests, macros, models, queries, query_params
+from ips_data.loading.sqlsafe import LOAD_THREADS, connect, ident
+from ips_data.loading.validation import ValidationReport, validate
 from ips_data.municipalities import MUNICIPALITIES
-from ips_data.sql_catalog import data_tests, macros, models, queries, query_params
-from ips_data.sqlsafe import LOAD_THREADS, connect, ident
-from ips_data.validation import ValidationReport, validate
 
 _ARROW_TYPES = {
     "BIGINT": pa.int64(), "VARCHAR": pa.string(), "DATE": pa.date32(),
