@@ -12,6 +12,9 @@ from ips_data.loading.discovery import resolve_data_dir
 from ips_data.loading.validation import ValidationReport, validate
 from ips_data.metrics.filters import Filters
 from ips_data.protection.disclosure import DisclosurePolicy
+from ips_data.protection.scopes import Scope
+
+ALL = Scope.everything()  # the whole extract (no access restriction)
 
 
 def _date(text: str) -> date:
@@ -59,7 +62,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from ips_data.loading.database import load_dataset
     from ips_data.metrics.summary import build_summary
 
-    filters = Filters(
+    filters = Filters(scope=ALL,
         municipalities=tuple(args.municipality or ()), region=args.region,
         start_year_from=args.start_year_from, start_year_to=args.start_year_to,
     )

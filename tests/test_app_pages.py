@@ -26,8 +26,11 @@ from ips_data.loading.database import load_dataset
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.protection.disclosure import DisclosurePolicy
+from ips_data.protection.scopes import Scope
 from ips_data.sample import generate_sample
 from ui.i18n import label, t
+
+ALL = Scope.everything()  # the whole extract (no access restriction)
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -170,14 +173,15 @@ def test_english_by_link_and_toggle_back_keeps_the_selection(monkeypatch, sample
 # ----------------------------------------------------- overview == summary JSON
 SUMMARY_CASES = [
     # (extract, URL parameters, the same filters for build_summary)
-    ("sample", {}, Filters()),
-    ("sample", {"region": "Region Hovedstaden"}, Filters(region=1084)),
+    ("sample", {}, Filters(scope=ALL)),
+    ("sample", {"region": "Region Hovedstaden"}, Filters(scope=ALL, region=1084)),
     ("sample", {"kom": ["101 København", "147 Frederiksberg"]},
-     Filters(municipalities=(101, 147))),
-    ("sample", {"aar": ["2016", "2021"]}, Filters(start_year_from=2016, start_year_to=2021)),
+     Filters(scope=ALL, municipalities=(101, 147))),
+    ("sample", {"aar": ["2016", "2021"]},
+     Filters(scope=ALL, start_year_from=2016, start_year_to=2021)),
     ("sample", {"alder": ["18-24", "25-29"], "gruppe": ["IPS", "Sammenligning"]},
-     Filters(age_bands=("18-24", "25-29"), arms=("ips", "comparison"))),
-    ("tiny", {}, Filters()),
+     Filters(scope=ALL, age_bands=("18-24", "25-29"), arms=("ips", "comparison"))),
+    ("tiny", {}, Filters(scope=ALL)),
 ]
 
 
@@ -264,8 +268,8 @@ def test_downloads_carry_the_same_suppression(monkeypatch, tiny_dir: Path):
 
     ds = load_dataset(tiny_dir)
     try:
-        sel = Selection(lang="da", filters=Filters(), policy=policy(), ds=ds)
-        frame = effect.arm_effects(ds, Filters(), sel.policy).filter(
+        sel = Selection(lang="da", filters=Filters(scope=ALL), policy=policy(), ds=ds)
+        frame = effect.arm_effects(ds, Filters(scope=ALL), sel.policy).filter(
             pl.col("horizon_months") == 18)
         cols = [tables.Col("arm", "Gruppe", "code", code_kind="arm"),
                 tables.Col("n", "n", "int"),

@@ -14,7 +14,10 @@ from fixtures import tiny_extract
 from ips_data.loading.database import load_dataset
 from ips_data.loading.sql_catalog import data_tests
 from ips_data.loading.sqlsafe import UnsafeIdentifier
+from ips_data.protection.scopes import Scope
 from ips_data.sample import generate_sample
+
+ALL = Scope.everything()  # the whole extract (no access restriction)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +60,8 @@ def test_hostile_filter_values_stay_values(sample):
     from ips_data.metrics.filters import Filters
     from ips_data.protection.disclosure import DisclosurePolicy
 
-    hostile = Filters.model_construct(age_bands=("18-24'); drop table dim_participants; --",))
+    hostile = Filters.model_construct(
+        scope=Scope.everything(), age_bands=("18-24'); drop table dim_participants; --",))
     frame = arm_effects(sample, hostile, DisclosurePolicy())
     assert frame.height == 0
     assert sample.rows("dim_participants") == 1500
@@ -75,7 +79,7 @@ def test_persisted_cache_reopens_unchanged_extract_and_rebuilds_on_change(tmp_pa
     abandoned = cache / ".0123.999999999.1.partial"  # left by a process that is gone
     abandoned.write_bytes(b"half a database")
     first = load_dataset(root, cache_dir=cache)
-    expected = arm_effects(first, Filters(), DisclosurePolicy(threshold=3))
+    expected = arm_effects(first, Filters(scope=ALL), DisclosurePolicy(threshold=3))
     assert first.saving is not None  # stored in the background while it serves
     first.close()  # waits for the stored copy
     assert len(list(cache.glob("*.duckdb"))) == 1
@@ -85,7 +89,8 @@ def test_persisted_cache_reopens_unchanged_extract_and_rebuilds_on_change(tmp_pa
         assert again.saving is None
         views = again.con.sql("select view_name from duckdb_views() where not internal")
         assert views.fetchall() == []  # staging views read Parquet: never stored
-        assert arm_effects(again, Filters(), DisclosurePolicy(threshold=3)).equals(expected)
+        policy = DisclosurePolicy(threshold=3)
+        assert arm_effects(again, Filters(scope=ALL), policy).equals(expected)
         assert again.report.ok
         with pytest.raises(Exception, match="read-only"):
             again.con.sql("create table x as select 1")
@@ -103,12 +108,12 @@ def test_persisted_cache_reopens_unchanged_extract_and_rebuilds_on_change(tmp_pa
 def test_query_results_are_remembered_but_never_shared_mutably(sample):
     from ips_data.metrics.filters import Filters
 
-    params = Filters(region=1084).params()
+    params = Filters(scope=ALL, region=1084).params()
     first = sample.query("participants_by_arm", params)
     first.insert_column(0, first["n"].alias("changed_by_caller"))  # a caller mutating
     second = sample.query("participants_by_arm", params)
     assert "changed_by_caller" not in second.columns
-    other = sample.query("participants_by_arm", Filters(region=1081).params())
+    other = sample.query("participants_by_arm", Filters(scope=ALL, region=1081).params())
     assert other["n"].sum() <= second["n"].sum()
 
 
@@ -119,10 +124,10 @@ def test_coded_attributes_are_enums_inside_and_strings_outside(sample):
     types = dict(sample.con.sql("select column_name, data_type from duckdb_columns() "
                                 "where table_name = 'fct_outcomes'").fetchall())
     assert types["arm"].startswith("ENUM") and types["age_band"].startswith("ENUM")
-    frame = sample.query("participants_by_arm", Filters(arms=("ips",)).params())
+    frame = sample.query("participants_by_arm", Filters(scope=ALL, arms=("ips",)).params())
     assert frame.schema["arm"] == pl.String
     assert frame["arm"].to_list() == ["ips"]
-    assert set(sample.query("participants_by_arm", Filters().params())["arm"]) <= set(ARMS)
+    assert set(sample.query("participants_by_arm", Filters(scope=ALL).params())["arm"]) <= set(ARMS)
 
 
 def _counting_builds(monkeypatch) -> list[int]:
@@ -319,7 +324,7 @@ def test_identical_queries_at_the_same_time_run_once(tmp_path, callers):
     try:
         counting = _CountingConnection(ds.con, callers)
         object.__setattr__(ds, "con", counting)
-        params = Filters().params()
+        params = Filters(scope=ALL).params()
         with ThreadPoolExecutor(callers) as pool:
             frames = list(pool.map(lambda _: ds.query("participants_by_arm", params),
                                    range(callers)))
@@ -343,8 +348,8 @@ def test_a_failed_query_is_not_remembered(tmp_path, monkeypatch):
         monkeypatch.setattr(database, "queries",
                             lambda: {**real, "participants_by_arm": "select * from nowhere"})
         with pytest.raises(duckdb.Error):
-            ds.query("participants_by_arm", Filters().params())
+            ds.query("participants_by_arm", Filters(scope=ALL).params())
         monkeypatch.setattr(database, "queries", lambda: real)
-        assert ds.query("participants_by_arm", Filters().params()).height > 0
+        assert ds.query("participants_by_arm", Filters(scope=ALL).params()).height > 0
     finally:
         ds.close()

@@ -14,6 +14,9 @@ from ips_data.loading.database import load_dataset
 from ips_data.metrics import costs, effect, rollout
 from ips_data.metrics.filters import Filters
 from ips_data.protection.disclosure import DisclosurePolicy
+from ips_data.protection.scopes import Scope
+
+ALL = Scope.everything()  # the whole extract (no access restriction)
 
 Z = 1.959964
 IPS_WEEKS = [10, 20, 30, 40, 0, 0]
@@ -48,7 +51,7 @@ def _row(frame: pl.DataFrame, **where) -> dict:
 @pytest.mark.parametrize(("arm", "weeks", "k_end"), [("ips", IPS_WEEKS, 2),
                                                      ("comparison", CMP_WEEKS, 1)])
 def test_arm_effect_at_18_months(ds, arm, weeks, k_end):
-    r = _row(effect.arm_effects(ds, Filters(), FIVE), horizon_months=18, arm=arm)
+    r = _row(effect.arm_effects(ds, Filters(scope=ALL), FIVE), horizon_months=18, arm=arm)
     k_any = sum(w > 0 for w in weeks)
     assert r["n"] == 6
     assert r["job_or_education_any"] == pytest.approx(k_any / 6)
@@ -59,10 +62,10 @@ def test_arm_effect_at_18_months(ds, arm, weeks, k_end):
 
 
 def test_small_arms_are_suppressed_and_not_yet_observable_counted(ds):
-    five = effect.arm_effects(ds, Filters(), FIVE)
+    five = effect.arm_effects(ds, Filters(scope=ALL), FIVE)
     assert _row(five, horizon_months=30, arm="ips")["n"] is None  # 3 persons < 5
     assert _row(five, horizon_months=30, arm="ips")["job_or_education_any"] is None
-    three = effect.arm_effects(ds, Filters(), THREE)
+    three = effect.arm_effects(ds, Filters(scope=ALL), THREE)
     r = _row(three, horizon_months=30, arm="ips")
     assert (r["n"], r["job_or_education_at_end"], r["weeks_mean"]) == (3, 1.0, 60.0)
     # not yet observable: ips_like started 2026 → both horizons; 3 + 3 lack 30 months
@@ -72,7 +75,7 @@ def test_small_arms_are_suppressed_and_not_yet_observable_counted(ds):
 
 
 def test_differences_newcombe_and_welch_by_hand(ds):
-    d = effect.differences(ds, Filters(), FIVE)
+    d = effect.differences(ds, Filters(scope=ALL), FIVE)
     any_ = _row(d, horizon_months=18, measure="job_or_education_any")
     l1, u1 = wilson(4, 6)
     l2, u2 = wilson(2, 6)
@@ -94,12 +97,12 @@ def test_differences_newcombe_and_welch_by_hand(ds):
 
 
 def test_costs_and_saving_by_hand(ds):
-    arms = costs.arm_costs(ds, Filters(), FIVE)
+    arms = costs.arm_costs(ds, Filters(scope=ALL), FIVE)
     ips_totals = [100_000 + 10_000 * i + 20_000 for i in range(6)]
     cmp_totals = [150_000 + 10_000 * i + 30_000 for i in range(6)]
     assert _row(arms, horizon_months=18, arm="ips")["mean_total_dkk"] == pytest.approx(
         statistics.mean(ips_totals))
-    s = _row(costs.savings(ds, Filters(), FIVE), horizon_months=18)
+    s = _row(costs.savings(ds, Filters(scope=ALL), FIVE), horizon_months=18)
     est = statistics.mean(cmp_totals) - statistics.mean(ips_totals)
     var = statistics.variance(ips_totals)
     se = math.sqrt(2 * var / 6)
@@ -114,7 +117,7 @@ def test_costs_and_saving_by_hand(ds):
 
 
 def test_cost_by_category_counts_missing_category_as_zero(ds):
-    cats = costs.costs_by_category(ds, Filters(), FIVE)
+    cats = costs.costs_by_category(ds, Filters(scope=ALL), FIVE)
     inpatient = _row(cats, horizon_months=18, arm="ips", category="psychiatric_inpatient")
     assert inpatient["mean_dkk"] == pytest.approx(statistics.mean(
         [100_000 + 10_000 * i for i in range(6)]))
@@ -128,7 +131,7 @@ def test_cost_by_category_counts_missing_category_as_zero(ds):
     (date(2026, 9, 30), "operating", date(2024, 1, 1), 2.0, 105, "good"),
 ])
 def test_rollout_status_as_of(ds, as_of, status, since, fte, score, band):
-    f = Filters(municipalities=(101,))
+    f = Filters(scope=ALL, municipalities=(101,))
     r = _row(rollout.municipality_status(ds, f, FIVE, as_of=as_of), code=101)
     assert (r["status"], r["status_since"], r["consultants_fte"]) == (status, since, fte)
     assert (r["fidelity_score"], r["fidelity_band"]) == (score, band)
@@ -139,21 +142,21 @@ def test_rollout_status_as_of(ds, as_of, status, since, fte, score, band):
 
 
 def test_filters_select_participants_and_outcomes_follow(ds):
-    women = effect.arm_effects(ds, Filters(sexes=("F",)), THREE)
+    women = effect.arm_effects(ds, Filters(scope=ALL, sexes=("F",)), THREE)
     assert _row(women, horizon_months=18, arm="ips")["n"] == 3  # I2, I4, I6
-    nobody = effect.arm_effects(ds, Filters(start_year_from=2030), FIVE)
+    nobody = effect.arm_effects(ds, Filters(scope=ALL, start_year_from=2030), FIVE)
     assert nobody.height == 0
 
 
 def test_secondary_suppression_in_municipality_list(ds):
-    frame = rollout.municipality_status(ds, Filters(), FIVE)
+    frame = rollout.municipality_status(ds, Filters(scope=ALL), FIVE)
     # 147 has 0 IPS persons at 18 months (primary); 101 is the only other cell
     assert frame["n_ips_18"].to_list() == [None, None]
     assert frame["suppressed"].to_list() == [True, True]
 
 
 def test_funnel_pooled_share_and_limits(ds):
-    fu = effect.funnel(ds, Filters(), FIVE)
+    fu = effect.funnel(ds, Filters(scope=ALL), FIVE)
     assert fu.pooled_share == pytest.approx(4 / 6)
     assert fu.n_total == 6
     assert _row(fu.points, municipality_code=101)["share"] == pytest.approx(4 / 6)
@@ -165,7 +168,8 @@ def test_funnel_pooled_share_and_limits(ds):
     (3, {"comparison": 6, "ips": 6, "ips_like": None}),
 ])
 def test_participants_by_arm_is_protected(ds, threshold, expected):
-    frame = effect.participants_by_arm(ds, Filters(), DisclosurePolicy(threshold=threshold))
+    policy = DisclosurePolicy(threshold=threshold)
+    frame = effect.participants_by_arm(ds, Filters(scope=ALL), policy)
     assert dict(frame.select("arm", "n").iter_rows()) == expected
 
 
@@ -210,7 +214,7 @@ def test_savings_by_municipality_by_hand_and_suppressed_by_the_smaller_group(
     write_table(tmp_path, "outcomes", [])
     dataset = load_dataset(tmp_path)
     try:
-        frame = costs.savings_by_municipality(dataset, Filters(), FIVE, horizon=18)
+        frame = costs.savings_by_municipality(dataset, Filters(scope=ALL), FIVE, horizon=18)
     finally:
         dataset.close()
     assert frame["municipality_code"].to_list() == sorted(groups)

@@ -20,7 +20,10 @@ from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy
+from ips_data.protection.scopes import Scope
 from ips_data.sample import generate_sample
+
+ALL = Scope.everything()  # the whole extract (no access restriction)
 
 POLICY = DisclosurePolicy(threshold=3)
 
@@ -61,11 +64,11 @@ def _polars_effect(root: Path, f: Filters) -> dict:
 
 
 FILTERS = [
-    Filters(),
-    Filters(region=1084),
-    Filters(age_bands=("18-24", "25-29")),
-    Filters(start_year_from=2023),
-    Filters(municipalities=(101, 147, 151)),
+    Filters(scope=ALL),
+    Filters(scope=ALL, region=1084),
+    Filters(scope=ALL, age_bands=("18-24", "25-29")),
+    Filters(scope=ALL, start_year_from=2023),
+    Filters(scope=ALL, municipalities=(101, 147, 151)),
 ]
 
 
@@ -156,7 +159,7 @@ def test_extract_written_by_someone_else_gives_the_same_numbers(tmp_path):
         assert {f.path for f in b.report.files if f.status == "ignored"} >= {
             "participants/README.txt"}
         policy = DisclosurePolicy()
-        for f in (Filters(), Filters(region=1084, start_year_from=2022)):
+        for f in (Filters(scope=ALL), Filters(scope=ALL, region=1084, start_year_from=2022)):
             doc_a, doc_b = build_summary(a, f, policy), build_summary(b, f, policy)
             for key in ("effect", "costs", "municipalities"):
                 assert _differences(doc_a[key], doc_b[key]) == []

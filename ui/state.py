@@ -34,8 +34,11 @@ from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
 from ips_data.protection.disclosure import DisclosurePolicy
+from ips_data.protection.scopes import Scope
 from ui import bound
 from ui.i18n import Lang, label, t
+
+ALL = Scope.everything()  # the whole extract (no access restriction)
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 THRESHOLD_ENV = "IPS_SUPPRESSION_THRESHOLD"
@@ -196,7 +199,8 @@ def collaborating(sel: Selection, when: date) -> tuple[int, int, int]:
     """(municipalities of Region Hovedstaden collaborating on IPS on `when` — status
     implementing or operating —, those with an agreement only, all 29). A region-level
     fact, so the sidebar filters do not apply."""
-    frame = call(sel, "municipality_status", filters=Filters(region=HOVEDSTADEN), as_of=when)
+    region = Filters(scope=ALL, region=HOVEDSTADEN)
+    frame = call(sel, "municipality_status", filters=region, as_of=when)
     counts = rollout.status_counts(frame, HOVEDSTADEN)
     total = sum(m.region_code == HOVEDSTADEN for m in MUNICIPALITIES.values())
     return sum(counts[s] for s in rollout.COLLABORATING), counts["agreement"], total
@@ -279,7 +283,7 @@ def sidebar(lang: Lang) -> Selection:
         st.caption(t("sidebar_extract", lang, date=fmt_date(extract, lang),
                      as_of=fmt_date(ds.as_of, lang)))
         st.caption(t("sidebar_link_help", lang))
-    filters = Filters(
+    filters = Filters(scope=ALL,
         municipalities=bound.only(chosen, options), region=region,
         start_year_from=years[0] if years[0] > first else None,
         start_year_to=years[1] if years[1] < last else None,

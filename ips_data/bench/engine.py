@@ -35,15 +35,18 @@ from ips_data.metrics import costs, effect, rollout
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.protection.disclosure import DisclosurePolicy
+from ips_data.protection.scopes import Scope
+
+ALL = Scope.everything()  # the whole extract (no access restriction)
 
 POLICY = DisclosurePolicy()
 FILTER_CHANGES = (
-    Filters(),
-    Filters(region=1084),
-    Filters(region=1082, start_year_from=2018),
-    Filters(municipalities=(101, 147, 751)),
-    Filters(age_bands=("18-24", "25-29"), start_year_from=2020, start_year_to=2024),
-    Filters(region=1083, age_bands=("30-39",)),
+    Filters(scope=ALL),
+    Filters(scope=ALL, region=1084),
+    Filters(scope=ALL, region=1082, start_year_from=2018),
+    Filters(scope=ALL, municipalities=(101, 147, 751)),
+    Filters(scope=ALL, age_bands=("18-24", "25-29"), start_year_from=2020, start_year_to=2024),
+    Filters(scope=ALL, region=1083, age_bands=("30-39",)),
 )
 
 
@@ -190,7 +193,7 @@ def run_bench(data_dir: Path, repeats: int = 3) -> dict:
         start = time.perf_counter()
         ds = load_dataset(data_dir)
         loads.append((time.perf_counter() - start) * 1000)
-        build_summary(ds, Filters(), POLICY)
+        build_summary(ds, Filters(scope=ALL), POLICY)
         firsts.append((time.perf_counter() - start) * 1000)
     assert ds is not None
     ds.close()
@@ -198,7 +201,7 @@ def run_bench(data_dir: Path, repeats: int = 3) -> dict:
     for _ in range(repeats):
         start = time.perf_counter()
         ds = load_dataset(data_dir, cache_dir=cache_dir)
-        build_summary(ds, Filters(), POLICY)
+        build_summary(ds, Filters(scope=ALL), POLICY)
         warm.append((time.perf_counter() - start) * 1000)
         ds.close()
     ds = load_dataset(data_dir, cache_dir=cache_dir)

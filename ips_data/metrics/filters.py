@@ -6,13 +6,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ips_data.contract import AGE_BANDS, ARMS, BENEFITS, SEXES, TREATMENT_UNITS
 from ips_data.municipalities import MUNICIPALITY_CODES, REGIONS
+from ips_data.protection.scopes import Scope
 
 
 class Filters(BaseModel):
     """Which participants a figure is about (contract section 4: filters select
-    participants; outcomes and costs follow their person). Empty = no filter."""
+    participants; outcomes and costs follow their person). Empty = no filter.
+
+    `scope` (required: deny by default) is what the viewer may see (contract section
+    7); every query is intersected with it through `params()`, and every cache keyed
+    by the filters is keyed by it too."""
 
     model_config = ConfigDict(frozen=True)
+
+    scope: Scope = Field(description="The viewer's access scope (section 7); required.")
 
     municipalities: tuple[int, ...] = Field((), description="Municipality codes.")
     region: int | None = Field(None, description="Region code (1081..1085).")
@@ -58,7 +65,7 @@ class Filters(BaseModel):
             return list(values) if values else None
 
         return {
-            "municipalities": listed(self.municipalities),
+            "municipalities": self._scoped_municipalities(),
             "region": self.region,
             "start_year_from": self.start_year_from,
             "start_year_to": self.start_year_to,
@@ -68,6 +75,19 @@ class Filters(BaseModel):
             "treatment_units": listed(self.treatment_units),
             "arms": listed(self.arms),
         }
+
+    def _scoped_municipalities(self) -> list[int] | None:
+        """The municipality filter intersected with the scope (an empty list selects
+        nothing; None = no municipality filter and scope `all`)."""
+        if self.scope.municipalities is None:
+            return list(self.municipalities) or None
+        chosen = self.municipalities or tuple(self.scope.municipalities)
+        return list(self.scope.restrict(chosen))
+
+    def unscoped(self) -> Filters:
+        """The same selection over the whole extract: only for reference figures that
+        name no municipality (the national rates of contract section 4b)."""
+        return self.model_copy(update={"scope": Scope.everything()})
 
     @property
     def has_area(self) -> bool:
