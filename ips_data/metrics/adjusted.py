@@ -165,13 +165,12 @@ _BALANCE_SCHEMA = {
 }
 
 
-def balance_from_strata(frame: pl.DataFrame, horizon: int,
-                        policy: DisclosurePolicy) -> pl.DataFrame:
+def balance_table(frame: pl.DataFrame, horizon: int) -> pl.DataFrame:
     """Per level of every stratum variable at one horizon: its share among IPS, among
     the comparison group, and among the comparison group weighted by n_ips,s / n_cmp,s
     (supported strata only), with the standardised differences crude and weighted and
-    |d| ≥ 0.1 flagged. Protected per variable (levels add up to the arm's total) on the
-    smallest non-zero count behind a row's shares. Empty when an arm has nobody."""
+    |d| ≥ 0.1 flagged; `n_min` = the smallest non-zero count behind the row's shares.
+    Not protected (see `balance_from_strata`). Empty when an arm has nobody."""
     both = paired(frame).filter(pl.col("horizon_months") == horizon)
     total_ips, total_cmp = int(both["n_ips"].sum()), int(both["n_cmp"].sum())
     supported = both.filter((pl.col("n_ips") > 0) & (pl.col("n_cmp") > 0))
@@ -200,6 +199,14 @@ def balance_from_strata(frame: pl.DataFrame, horizon: int,
         imbalanced_crude=pl.Series(np.abs(d_crude) >= BALANCE_LIMIT),
         imbalanced_weighted=pl.Series(np.abs(d_weighted) >= BALANCE_LIMIT),
     ).select(list(_BALANCE_SCHEMA)).cast(_BALANCE_SCHEMA)
+    return out
+
+
+def balance_from_strata(frame: pl.DataFrame, horizon: int,
+                        policy: DisclosurePolicy) -> pl.DataFrame:
+    """`balance_table`, protected per variable (its levels add up to each arm's total)
+    on the smallest non-zero count behind a row's shares."""
+    out = balance_table(frame, horizon)
     values = [c for c in _BALANCE_SCHEMA if c not in ("variable", "level", "n_min")]
     return protect_frame(out, policy=policy, n_col="n_min", value_cols=values,
                          partition_by=["variable"], total_shown=True)

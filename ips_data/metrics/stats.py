@@ -20,16 +20,16 @@ from scipy import special
 __all__ = [
     "Z95",
     "Z998",
-    "dersimonian_laird_tau2",
-    "overdispersed_limits",
-    "winsorised",
     "Interval",
+    "dersimonian_laird_tau2",
     "funnel_limits",
     "mean_intervals",
     "newcombe_difference",
+    "overdispersed_limits",
     "welch_difference",
     "welch_from_samples",
     "wilson_interval",
+    "winsorised",
 ]
 
 #: Two-sided 95% standard-normal quantile used throughout (contract value).
