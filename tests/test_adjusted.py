@@ -300,3 +300,25 @@ def test_att_equals_the_weighted_comparison_formulation(tmp_path_factory, people
     expected = _weighted_comparison(people)
     for measure, value in expected.items():
         assert rows[measure]["estimate"] == pytest.approx(value, abs=1e-9)
+
+
+def test_stratum_column_decodes_to_its_parts(tmp_path: Path):
+    """fct_outcomes.stratum packs start year, age band, sex (null → unknown) and benefit
+    group into one integer; effect_strata decodes it back, for every age band and sex."""
+    from ips_data.contract import AGE_BANDS
+
+    manifest(tmp_path)
+    people = [participant(f"P{i}{j}", "ips", start=date(2014 + i, 5, 1), age=age, sex=sex,
+                          benefit="revalidering")
+              for i, age in enumerate(AGE_BANDS) for j, sex in enumerate(("F", "M", None))]
+    write_table(tmp_path, "participants", people)
+    write_table(tmp_path, "outcomes", [outcome(p["person_id"]) for p in people])
+    ds = load_dataset(tmp_path)
+    try:
+        frame = adjusted.strata(ds, Filters(scope=ALL))
+    finally:
+        ds.close()
+    got = sorted(frame.select("start_year", "age_band", "sex", "benefit_group", "n").rows())
+    want = sorted((2014 + i, age, sex or "unknown", "clarification", 1)
+                  for i, age in enumerate(AGE_BANDS) for sex in ("F", "M", None))
+    assert got == want

@@ -31,8 +31,8 @@ from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
 SHARES = ("job_or_education_any", "job_or_education_at_end")
 MEASURES = (*SHARES, "weeks_mean")
 STRATUM = ("start_year", "age_band", "sex", "benefit_group")
-#: Benefit at start → benefit group (the SQL macro `benefit_group` is the one used;
-#: this copy documents it and lets tests build strata by hand). Unknown (null) → other.
+#: Benefit at start → benefit group (the SQL column fct_outcomes.stratum is the one used;
+#: this copy documents it and lets tests check it). Unknown (null) → other.
 BENEFIT_GROUPS = {
     "kontanthjaelp": "cash", "uddannelseshjaelp": "cash",
     "ressourceforloeb": "clarification", "jobafklaring": "clarification",

@@ -10,29 +10,27 @@ with outcomes as (
     )
 ),
 
-stratified as (
+per_stratum as (
     select
         municipality_code,
-        start_year,
-        cast(age_band as varchar) as age_band,
-        coalesce(cast(sex as varchar), 'unknown') as sex,
-        benefit_group(benefit_at_start) as benefit_group,
-        job_or_education_any
+        stratum,
+        count(*) as n,
+        cast(count_if(job_or_education_any) as bigint) as k_any
     from outcomes
     where arm = 'ips' and horizon_months = 18
+    group by municipality_code, stratum
 ),
 
 final as (
     select
         municipality_code,
-        start_year,
-        age_band,
-        sex,
-        benefit_group,
-        count(*) as n,
-        cast(count_if(job_or_education_any) as bigint) as k_any
-    from stratified
-    group by municipality_code, start_year, age_band, sex, benefit_group
+        stratum_parts(stratum).start_year as start_year,
+        stratum_parts(stratum).age_band as age_band,
+        stratum_parts(stratum).sex as sex,
+        stratum_parts(stratum).benefit_group as benefit_group,
+        n,
+        k_any
+    from per_stratum
 )
 
 select * from final order by municipality_code, start_year, age_band, sex, benefit_group

@@ -9,36 +9,35 @@ with outcomes as (
     )
 ),
 
-stratified as (
+per_stratum as (
     select
         horizon_months,
         cast(arm as varchar) as arm,
-        start_year,
-        cast(age_band as varchar) as age_band,
-        coalesce(cast(sex as varchar), 'unknown') as sex,
-        benefit_group(benefit_at_start) as benefit_group,
-        job_or_education_any,
-        job_or_education_at_end,
-        weeks_job_or_education
+        stratum,
+        count(*) as n,
+        cast(count_if(job_or_education_any) as bigint) as k_any,
+        cast(count_if(job_or_education_at_end) as bigint) as k_end,
+        avg(weeks_job_or_education) as weeks_mean,
+        var_samp(weeks_job_or_education) as weeks_var
     from outcomes
     where arm in ('ips', 'comparison')
+    group by horizon_months, arm, stratum
 ),
 
 final as (
     select
         horizon_months,
         arm,
-        start_year,
-        age_band,
-        sex,
-        benefit_group,
-        count(*) as n,
-        cast(count_if(job_or_education_any) as bigint) as k_any,
-        cast(count_if(job_or_education_at_end) as bigint) as k_end,
-        avg(weeks_job_or_education) as weeks_mean,
-        var_samp(weeks_job_or_education) as weeks_var
-    from stratified
-    group by horizon_months, arm, start_year, age_band, sex, benefit_group
+        stratum_parts(stratum).start_year as start_year,
+        stratum_parts(stratum).age_band as age_band,
+        stratum_parts(stratum).sex as sex,
+        stratum_parts(stratum).benefit_group as benefit_group,
+        n,
+        k_any,
+        k_end,
+        weeks_mean,
+        weeks_var
+    from per_stratum
 )
 
 select * from final
