@@ -427,8 +427,7 @@ TEXTS.update({
     "adjusted": ("Justeret", "Adjusted"),
     "adj_card": ("Justeret forskel, {h}", "Adjusted difference, {h}"),
     "crude_card": ("Rå forskel, {h}", "Crude difference, {h}"),
-    "support_card": ("IPS-deltagere med et sammenligningsgrundlag",
-                     "IPS participants with a comparison"),
+    "support_card": ("IPS med sammenligningsgrundlag", "IPS with a comparison"),
     "support_note": ("{n} udeladt", "{n} left out"),
     "support_help": ("Andelen af IPS-deltagerne, hvis kombination af startår, aldersgruppe, "
                      "køn og ydelsesgruppe også findes i sammenligningsgruppen. De øvrige "
