@@ -1,7 +1,8 @@
--- effect_strata: per horizon, arm (ips, comparison) and stratum of contract section 4b
--- (start year x age band x sex, unknown apart, x benefit group): the persons with an
--- outcome row (n), how many were in job or education at any time / at the end, and the
--- mean and sample variance of weeks in job or education.
+-- effect_strata: per horizon, arm and stratum of contract section 4b (start year x age
+-- band x sex, unknown apart, x benefit group): the persons with an outcome row (n), how
+-- many were in job or education at any time / at the end, and the mean and sample
+-- variance of weeks in job or education. Every arm (the adjusted difference uses ips and
+-- comparison; leaving ips_like out here would cost a filter on every row).
 with outcomes as (
     select * from selected(
         'fct_outcomes', $municipalities, $region, $start_year_from, $start_year_to,
@@ -20,7 +21,6 @@ per_stratum as (
         avg(weeks_job_or_education) as weeks_mean,
         var_samp(weeks_job_or_education) as weeks_var
     from outcomes
-    where arm in ('ips', 'comparison')
     group by horizon_months, arm, stratum
 ),
 
