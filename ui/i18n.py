@@ -372,9 +372,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # overview trend
     "ov_trend_head": ("Udvikling efter startår", "By start year"),
     "fig_trend_participants": ("IPS-deltagere pr. startår", "IPS participants by start year"),
-    "fig_trend_share": ("I job eller uddannelse inden for 18 måneder, IPS, pr. startår "
-                        "(95 %-KI)", "In job or education within 18 months, IPS, by start "
-                        "year (95 % CI)"),
+    "fig_trend_share": ("IPS i job/uddannelse inden for 18 mdr. (95 %-KI)",
+                        "IPS in job/education within 18 months (95 % CI)"),
     "persons_axis": ("Personer", "Persons"),
     "trend_waiting": ("ikke observerbar endnu", "not yet observable"),
     "trend_table": ("Vis tallene som tabel", "Show the figures as a table"),
@@ -430,6 +429,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "implementing": ("Implementering", "Implementing"),
         "operating": ("I drift", "Operating"),
         "stopped": ("Stoppet", "Stopped"),
+        "no_data": ("Ingen data", "No data"),
     },
     "category": {
         "psychiatric_inpatient": ("Psykiatrisk indlæggelse", "Psychiatric inpatient"),

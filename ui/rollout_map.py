@@ -4,7 +4,8 @@ from the boundaries shipped in `ips_data.geo` (no tile server, no download).
 * Colour by rollout status on the date (also a marker shape per status, so status
   never rests on colour alone), by the IPS 18-month share, or by caseload per FTE
   against the norm of 20 (one colour family up to the norm, another above it).
-* Suppressed figures are grey with the policy label ("<5") written on the map;
+* Suppressed figures are grey with the policy label ("<5") written on the map (on a
+  map of up to 35 municipalities; on hover and in the table beside always);
   municipalities with nothing to show are pale, "no data" on hover.
 * The view fits the municipalities shown (`fitbounds="locations"`); Bornholm, far to
   the east, gets its own framed inset when other municipalities are shown too.
@@ -30,19 +31,22 @@ from ips_data.geo.boundaries import ATTRIBUTION, FEATURE_ID, boundaries
 from ips_data.metrics.rollout_map import NO_DATA, SHARE_KIND
 from ui.charts import STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
+from ui.tables import Col
 
 BORNHOLM_CODE = 400
+LABELLED_UP_TO = 35  # more municipalities than this: "<5" on hover and in the table only
 #: Marker shape per status (drawn on each municipality, in the legend with its colour).
 STATUS_SYMBOLS = {"not_started": "circle-open", "agreement": "square",
                   "implementing": "triangle-up", "operating": "circle", "stopped": "x"}
 SUPPRESSED_FILL = "#BDBDBD"
 NO_DATA_FILL = "#F4F4F4"
 BORDER = "#FFFFFF"
+NO_DATA_BORDER = "#CCCCCC"
 #: Caseload colours: blues up to the norm, oranges above it (a break at the norm).
 CASELOAD_SCALE = [[0.0, "#08519C"], [0.5, "#C6DBEF"], [0.5, "#FDD0A2"], [1.0, "#A63603"]]
 SHARE_SCALE = "Viridis"
 _MAIN, _INSET = "geo", "geo2"
-_INSET_DOMAIN = {"x": [0.82, 1.0], "y": [0.7, 1.0]}
+_INSET_DOMAIN = {"x": [0.8, 1.0], "y": [0.84, 1.0]}
 _MAIN_WITH_INSET = {"x": [0.0, 0.8], "y": [0.0, 1.0]}
 
 
@@ -88,13 +92,13 @@ def _hover_texts(rows: list[dict], lang: Lang, hidden: str) -> list[str]:
 
 
 def _fill(rows: list[dict], geo: str, colour: str, name: str, legend: bool,
-          group: str, hover: dict[int, str]) -> go.Choropleth:
+          group: str, hover: dict[int, str], border: str = BORDER) -> go.Choropleth:
     """Municipalities `rows` in one flat colour."""
     codes = [r["code"] for r in rows]
     return go.Choropleth(
         geojson=boundaries(codes), featureidkey=FEATURE_ID, locations=codes,
         z=[0] * len(codes), colorscale=[[0, colour], [1, colour]], showscale=False,
-        marker={"line": {"color": BORDER, "width": 0.6}}, geo=geo, name=name,
+        marker={"line": {"color": border, "width": 0.6}}, geo=geo, name=name,
         showlegend=legend, legendgroup=group, text=[hover[c] for c in codes],
         hovertemplate="%{text}<extra></extra>")
 
@@ -123,7 +127,8 @@ def rollout_map(frame: pl.DataFrame, measure: str, when: date, lang: Lang,
         if measure == "status":
             _status_traces(fig, part, geo, lang, hover, legend_done)
         else:
-            _measure_traces(fig, part, geo, measure, lang, hidden, hover, legend_done)
+            _measure_traces(fig, part, geo, measure, lang, hidden, hover, legend_done,
+                            labelled=len(rows) <= LABELLED_UP_TO)
     _geo_layout(fig, groups)
     if measure == "status":
         title = t("fig_map", lang, date=fmt_date(when, lang))
@@ -132,12 +137,12 @@ def rollout_map(frame: pl.DataFrame, measure: str, when: date, lang: Lang,
     else:
         title = t("fig_map_caseload", lang, date=fmt_date(when, lang), norm=CASELOAD_NORM)
     layout(fig, title, lang, None, None, height=620)
-    fig.update_layout(margin={"b": 40}, dragmode=False,
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0})
+    # the legend (up to two lines) under the map, the attribution under the legend
+    fig.update_layout(margin={"b": 100}, dragmode=False,
+                      legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0})
     fig.add_annotation(text=ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=0,
-                       y=-0.01, xanchor="left", yanchor="top", font={"size": 10,
-                                                                   "color": "#555555"},
-                       name="attribution")
+                       y=0, yshift=-62, xanchor="left", yanchor="top",
+                       font={"size": 10, "color": "#555555"}, name="attribution")
     return fig
 
 
@@ -149,7 +154,7 @@ def _status_traces(fig: go.Figure, part: list[dict], geo: str, lang: Lang,
             continue
         if status == NO_DATA:
             fig.add_trace(_fill(rows, geo, NO_DATA_FILL, t("map_no_data", lang),
-                                status not in legend_done, status, hover))
+                                status not in legend_done, status, hover, NO_DATA_BORDER))
             legend_done.add(status)
             continue
         fig.add_trace(_fill(rows, geo, STATUS_COLOURS[status], label("status", status, lang),
@@ -165,7 +170,10 @@ def _status_traces(fig: go.Figure, part: list[dict], geo: str, lang: Lang,
 
 
 def _measure_traces(fig: go.Figure, part: list[dict], geo: str, measure: str, lang: Lang,
-                    hidden: str, hover: dict[int, str], legend_done: set[str]) -> None:
+                    hidden: str, hover: dict[int, str], legend_done: set[str],
+                    labelled: bool) -> None:
+    """The measure's colour scale for shown figures, grey for suppressed ones (with the
+    policy label written on them when `labelled`), pale for no data."""
     shown = [r for r in part if r["state"] == "shown"]
     if shown:
         codes = [r["code"] for r in shown]
@@ -182,10 +190,10 @@ def _measure_traces(fig: go.Figure, part: list[dict], geo: str, measure: str, la
         rows = [r for r in part if r["state"] == state]
         if rows:
             fig.add_trace(_fill(rows, geo, colour, name, state not in legend_done, state,
-                                hover))
+                                hover, NO_DATA_BORDER if state == "no_data" else BORDER))
             legend_done.add(state)
     hidden_rows = [r for r in part if r["state"] == "suppressed"]
-    if hidden_rows:
+    if hidden_rows and labelled:
         fig.add_trace(go.Scattergeo(
             lon=[r["lon"] for r in hidden_rows], lat=[r["lat"] for r in hidden_rows],
             mode="text", text=[hidden] * len(hidden_rows), geo=geo, showlegend=False,
@@ -213,7 +221,30 @@ def _geo_layout(fig: go.Figure, groups: dict[str, list[dict]]) -> None:
             geo2={**common, "domain": _INSET_DOMAIN, "showframe": True,
                   "framecolor": "#999999", "framewidth": 1})
         fig.add_annotation(text="Bornholm", showarrow=False, xref="paper", yref="paper",
-                           x=sum(_INSET_DOMAIN["x"]) / 2, y=_INSET_DOMAIN["y"][0],
-                           yanchor="top", font={"size": 10, "color": "#555555"})
+                           x=sum(_INSET_DOMAIN["x"]) / 2, y=_INSET_DOMAIN["y"][1],
+                           yanchor="bottom", font={"size": 11, "color": "#555555"},
+                           name="inset")
     else:
         fig.update_layout(geo={**common, "domain": {"x": [0, 1], "y": [0, 1]}})
+
+
+def _share_columns(lang: Lang) -> list[Col]:
+    return [Col("share_18", t("funnel_share", lang), "pct", hidden_by="share_18_suppressed"),
+            Col("share_n_18", "n", "int", hidden_by="share_18_suppressed")]
+
+
+def _caseload_columns(lang: Lang) -> list[Col]:
+    return [Col("caseload_per_fte", t("caseload_axis", lang), "number",
+                hidden_by="caseload_suppressed"),
+            Col("active_participants", t("col_active", lang), "int",
+                hidden_by="caseload_suppressed"),
+            Col("consultants_fte", t("col_fte", lang), "number", hidden_by=None)]
+
+
+def _status_columns(lang: Lang) -> list[Col]:
+    return [Col("status_since", t("col_since", lang), "date", hidden_by=None)]
+
+
+#: The table beside the map: its columns per measure (after name and status).
+MAP_COLUMNS = {"status": _status_columns, "share_18": _share_columns,
+               "caseload": _caseload_columns}

@@ -11,20 +11,26 @@ per row what colours it for the chosen measure:
 * ``caseload``: active participants per consultant FTE, against the norm of 20.
 
 ``state`` (and, for every measure, ``status_state``, ``share_18_state``,
-``caseload_state``) is ``shown`` (``value`` holds the figure), ``suppressed`` (too few persons:
-drawn grey with the policy label) or ``no_data`` (nothing to show: no rollout row, no
-FTE, nobody with an 18-month outcome). Nothing here is person-based beyond what
-`municipality_status` already protected.
+``caseload_state``) is ``shown`` (``value`` holds the figure), ``suppressed`` (too few
+persons: drawn grey with the policy label; flagged by ``share_18_suppressed``,
+``caseload_suppressed``, and ``suppressed`` for the chosen measure) or ``no_data``
+(nothing to show: no rollout row, no FTE, nobody with an 18-month outcome). Nothing
+here is person-based beyond what `municipality_status` already protected.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import polars as pl
 
 from ips_data.contract import CASELOAD_NORM
 from ips_data.geo.boundaries import label_points
+from ips_data.loading.database import Dataset
 from ips_data.metrics.filters import Filters
+from ips_data.metrics.rollout import municipality_status
 from ips_data.municipalities import MUNICIPALITIES
+from ips_data.protection.disclosure import DisclosurePolicy
 
 MEASURES = ("status", "share_18", "caseload")
 STATES = ("shown", "suppressed", "no_data")
@@ -108,5 +114,14 @@ def map_frame(status: pl.DataFrame, filters: Filters, measure: str) -> pl.DataFr
                                status_state=status_state)
     return frame.with_columns(
         value=value, state=pl.col(f"{measure}_state"),
+        share_18_suppressed=pl.col("share_18_state") == "suppressed",
+        caseload_suppressed=pl.col("caseload_state") == "suppressed",
+        suppressed=pl.col(f"{measure}_state") == "suppressed",
         over_norm=pl.col("caseload_per_fte") > CASELOAD_NORM,
     ).drop("listed").sort("code")
+
+
+def map_figures(ds: Dataset, filters: Filters, policy: DisclosurePolicy, *, measure: str,
+                as_of: date | None = None) -> pl.DataFrame:
+    """`map_frame` of the protected municipality status on `as_of` (the page's call)."""
+    return map_frame(municipality_status(ds, filters, policy, as_of), filters, measure)
