@@ -45,8 +45,11 @@ with map_col:
     charts.show(rollout_map.rollout_map(figures, measure, when, lang, hidden),
                 alt=t("fig_map", lang, date=fmt_date(when, lang)))
     st.caption(ATTRIBUTION)
-    st.caption(t("map_caption", lang, label=hidden, k=sel.policy.threshold)
-               + (" " + t("map_share_note", lang) if measure == "share_18" else ""))
+    if measure == "status":
+        st.caption(t("map_caption", lang))
+    else:
+        st.caption(t("map_caption_hidden", lang, label=hidden, k=sel.policy.threshold)
+                   + (" " + t("map_share_note", lang) if measure == "share_18" else ""))
 with list_col:
     st.subheader(t("map_table", lang))
     show(figures, [

@@ -471,8 +471,9 @@ def test_rollout_fidelity_profile_of_a_municipality(monkeypatch, sample_dir: Pat
     profile = [f for f in figs if f["layout"]["title"]["text"].startswith(
         t("fig_profile", "da")[:20])]
     assert len(profile) == 1
-    items = profile[0]["data"][0]["y"][1]
-    assert len(items) == 25
+    order = profile[0]["layout"]["yaxis"]["categoryarray"]
+    assert len([c for c in order if not c.startswith("<b>")]) == 25
+    assert len([c for c in order if c.startswith("<b>")]) == 8
     tables = [d.value for d in at.dataframe if t("profile_principle", "da") in d.value.columns]
     assert len(tables) == 1 and len(tables[0]) == 25
     # Ballerup's reviews have no item scores: the total only

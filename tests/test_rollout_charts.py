@@ -52,24 +52,32 @@ def test_fidelity_profile_groups_items_by_principle(previous):
 
     latest = [4] * 25
     latest[11], latest[3], latest[6] = 1, 2, None  # items 12 and 4 on the plan, 7 missing
-    fig = rollout_charts.fidelity_profile(_profile(latest, previous), "da")
-    normal, action = fig.data[0], fig.data[1]
-    groups, items = (list(level) for level in normal.y)
+    profile = _profile(latest, previous)
+    fig = rollout_charts.fidelity_profile(profile, "da")
+    order = list(fig.layout.yaxis.categoryarray)
+    headings = [c for c in order if c.startswith("<b>")]
+    assert headings == [f"<b>{label('principle', p, 'da')}</b>" for p in PRINCIPLES]
+    items = [c for c in order if not c.startswith("<b>")]
     assert len(items) == 25 and len(set(items)) == 25
-    # the y axis' first level names each item's principle, in the principles' order
-    assert groups == [label("principle", ITEM_PRINCIPLE[int(i.split(".")[0])], "da")
-                      for i in items]
-    order = [label("principle", p, "da") for p in PRINCIPLES]
-    assert [order.index(g) for g in groups] == sorted(order.index(g) for g in groups)
+    # every item sits under the heading of its principle
+    heading = None
+    for category in order:
+        if category.startswith("<b>"):
+            heading = category
+            continue
+        number = int(category.split(".")[0])
+        assert heading == f"<b>{label('principle', ITEM_PRINCIPLE[number], 'da')}</b>"
+    normal, action = fig.data[0], fig.data[1]
     # items scored 1-2 in their own trace and colour, marked "⚠" (not colour alone)
-    flagged = {items[k] for k, x in enumerate(action.x) if x is not None}
-    assert {f.split(".")[0] for f in flagged} == {"12", "4"}
+    assert {c.split(".")[0] for c in action.y} == {"12", "4"}
     assert action.marker.color != normal.marker.color
-    assert {t for t in action.text if t} == {"⚠ 1", "⚠ 2"}
-    assert sum(x is not None for x in normal.x) == 22  # 25 - 2 flagged - 1 missing
+    assert sorted(action.text) == ["⚠ 1", "⚠ 2"]
+    assert len(normal.y) == 22  # 25 - 2 flagged - 1 missing
+    assert list(normal.x) == [4] * 22
     missing = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
-    assert [list(t.y[1]) for t in missing] == [[i for i in items if i.startswith("7.")]]
+    assert [list(t.y) for t in missing] == [[i for i in items if i.startswith("7.")]]
     diamonds = [t for t in fig.data if t.type == "scatter" and t.mode == "markers"]
     assert len(diamonds) == (previous is not None)
     if previous is not None:
         assert list(diamonds[0].x) == [3] * 25
+        assert list(diamonds[0].y) == [c for c in items]  # same rows as the bars

@@ -315,12 +315,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "{label}: fewer than 5 persons (hidden)"),
     "map_norm": ("norm ≤ {norm}", "norm ≤ {norm}"),
     "map_norm_tick": ("{norm} (norm)", "{norm} (norm)"),
-    "map_caption": ("Farve og figur viser status; holdepunkt: tabellen ved siden af. "
-                    "Grå med »{label}«: skjult (færre end {k} personer). Lys: ingen data. "
-                    "Bornholm vises i egen ramme.",
-                    "Colour and shape show the status; see also the table beside. Grey "
-                    "with \"{label}\": hidden (fewer than {k} persons). Pale: no data. "
-                    "Bornholm is shown in its own frame."),
+    "map_caption": ("Farve og figur viser status (se også tabellen ved siden af). Lys: "
+                    "ingen udrulningsdata. Bornholm vises i egen ramme.",
+                    "Colour and shape show the status (see also the table beside). Pale: "
+                    "no rollout data. Bornholm is shown in its own frame."),
+    "map_caption_hidden": ("Grå med »{label}«: skjult (færre end {k} personer). Lys: ingen "
+                           "data. Bornholm vises i egen ramme.",
+                           "Grey with \"{label}\": hidden (fewer than {k} persons). Pale: "
+                           "no data. Bornholm is shown in its own frame."),
     "map_share_note": ("Andelen er den rå andel af kommunens IPS-deltagere med 18 måneders "
                        "opfølgning, der var i job eller uddannelse; den er ikke justeret for "
                        "forskelle i deltagernes alder, køn, ydelse og startår.",

@@ -159,36 +159,51 @@ def caseload(frame: pl.DataFrame, when: date, norm: int, lang: Lang) -> go.Figur
                    subtitle=t("fig_caseload_sub", lang, date=fmt_date(when, lang), norm=norm))
 
 
+def profile_categories(profile: FidelityProfile, lang: Lang) -> tuple[list[str], list[str]]:
+    """(every y category in order: each principle's heading followed by its items; the
+    item rows' categories, one per row of `profile.items`)."""
+    order: list[str] = []
+    names: list[str] = []
+    current = None
+    for r in profile.items.iter_rows(named=True):
+        if r["principle"] != current:
+            current = r["principle"]
+            order.append(f"<b>{label('principle', current, lang)}</b>")
+        name = f"{r['item']}. {label('fidelity_item', r['item_code'], lang)}"
+        order.append(name)
+        names.append(name)
+    return order, names
+
+
 def fidelity_profile(profile: FidelityProfile, lang: Lang) -> go.Figure:
-    """The latest review's 25 items (bars, 1–5) grouped by the eight principles, the
-    previous review's scores as diamonds; items scored 1–2 (the action plan) in another
-    colour and marked "⚠" beside the bar, so the flag never rests on colour alone."""
+    """The latest review's 25 items (bars, 1–5) under headings for the eight principles,
+    the previous review's scores as diamonds; items scored 1–2 (the action plan) in
+    another colour and marked "⚠" in the bar, so the flag never rests on colour alone;
+    an item the review did not score reads "–"."""
     rows = profile.items.to_dicts()
-    principles = [label("principle", r["principle"], lang) for r in rows]
-    items = [f"{r['item']}. {label('fidelity_item', r['item_code'], lang)}" for r in rows]
-    y = [principles, items]
+    order, y = profile_categories(profile, lang)
     fig = go.Figure()
     for action, colour in ((False, "#0072B2"), (True, "#D55E00")):
+        part = [(r, name) for r, name in zip(rows, y, strict=True)
+                if r["action"] == action and r["latest"] is not None]
         fig.add_trace(go.Bar(
-            x=[r["latest"] if r["action"] == action else None for r in rows], y=y,
+            x=[r["latest"] for r, _ in part], y=[name for _, name in part],
             orientation="h", marker_color=colour,
             name=t("profile_action_col" if action else "profile_latest_short", lang),
-            text=[(f"⚠ {r['latest']}" if action else str(r["latest"]))
-                  if r["action"] == action and r["latest"] is not None else "" for r in rows],
-            textposition="outside", cliponaxis=False,
-            customdata=[[r["item"], label("fidelity_item", r["item_code"], lang),
-                         "–" if r["latest"] is None else r["latest"],
-                         "–" if r["previous"] is None else r["previous"]] for r in rows],
-            hovertemplate="<b>%{customdata[0]}. %{customdata[1]}</b><br>"
-                          + t("profile_latest_short", lang) + ": %{customdata[2]}<br>"
-                          + t("profile_previous_short", lang) + ": %{customdata[3]}"
+            text=[f"⚠ {r['latest']}" if action else str(r["latest"]) for r, _ in part],
+            textposition="inside", insidetextanchor="start", textangle=0,
+            textfont={"color": "#FFFFFF"},
+            customdata=[[name, r["latest"], "–" if r["previous"] is None else r["previous"]]
+                        for r, name in part],
+            hovertemplate="<b>%{customdata[0]}</b><br>"
+                          + t("profile_latest_short", lang) + ": %{customdata[1]}<br>"
+                          + t("profile_previous_short", lang) + ": %{customdata[2]}"
                           "<extra></extra>"))
-    missing = [r for r in rows if r["latest"] is None]
+    missing = [name for r, name in zip(rows, y, strict=True) if r["latest"] is None]
     if missing:
-        fig.add_trace(go.Scatter(
-            x=[0.3] * len(missing), y=[[principles[rows.index(r)] for r in missing],
-                                       [items[rows.index(r)] for r in missing]],
-            mode="text", text=["–"] * len(missing), showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=[0.15] * len(missing), y=missing, mode="text",
+                                 text=["–"] * len(missing), showlegend=False,
+                                 textposition="middle right", hoverinfo="skip"))
     if profile.previous_date is not None:
         fig.add_trace(go.Scatter(
             x=[r["previous"] for r in rows], y=y, mode="markers",
@@ -198,10 +213,11 @@ def fidelity_profile(profile: FidelityProfile, lang: Lang) -> go.Figure:
             marker={"symbol": "diamond", "size": 9, "color": "#000000",
                     "line": {"color": "#FFFFFF", "width": 1}},
             hoverinfo="skip"))
-    fig.update_xaxes(range=[0, 5.6], tickvals=[1, 2, 3, 4, 5])
-    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(range=[0, 5.2], tickvals=[1, 2, 3, 4, 5])
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
+                     type="category")
     fig.update_layout(barmode="overlay")
     return layout(fig, t("fig_profile", lang), lang, t("item_axis", lang), None,
-                  height=26 * len(rows) + 200,
+                  height=22 * len(order) + 200,
                   subtitle=t("fig_profile_sub", lang,
                              date=fmt_date(profile.latest_date, lang)), width=60)
