@@ -48,7 +48,7 @@ summary = state.call(sel, "summary")
 st.subheader(t("participants", lang))
 by_arm = {r["arm"]: r["n"] for r in state.call(sel, "participants_by_arm").to_dicts()}
 shown = [arm for arm in ("ips", "ips_like", "comparison") if arm in by_arm]
-cards_col, *trend_cols = st.columns([1, 1.5, 1.5], gap="medium")
+cards_col, *trend_cols = st.columns([1.3, 1.35, 1.35], gap="small")
 for arm in shown:
     n = by_arm[arm]
     card(cards_col, t("participants_arm", lang, arm=label("arm", arm, lang)),
