@@ -29,7 +29,16 @@ from ips_data.formatting import fmt_date
 from ips_data.loading.database import Dataset, load_dataset
 from ips_data.loading.discovery import discover, resolve_data_dir
 from ips_data.loading.store import app_cache_dir
-from ips_data.metrics import costs, effect, fidelity, rollout, rollout_map, trend
+from ips_data.metrics import (
+    adjusted,
+    benchmark,
+    costs,
+    effect,
+    fidelity,
+    rollout,
+    rollout_map,
+    trend,
+)
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
@@ -136,6 +145,9 @@ _ENGINE: dict[str, Callable[..., Any]] = {
     "reviewed_municipalities": lambda ds, filters, _policy, **kw:
         fidelity.reviewed_municipalities(ds, filters, **kw),
     "start_year_trend": trend.start_year_trend,
+    "adjusted_differences": adjusted.adjusted_differences,
+    "balance": adjusted.balance,
+    "benchmark": benchmark.benchmark,
 }
 
 
