@@ -49,7 +49,9 @@ with map_col:
         st.caption(t("map_caption", lang))
     else:
         st.caption(t("map_caption_hidden", lang, label=hidden, k=sel.policy.threshold)
-                   + (" " + t("map_share_note", lang) if measure == "share_18" else ""))
+                   + (" " + t("map_share_note" if figures["share_kind"][0] == "adjusted"
+                              else "map_share_note_crude", lang)
+                      if measure == "share_18" else ""))
 with list_col:
     st.subheader(t("map_table", lang))
     show(figures, [

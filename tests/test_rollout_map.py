@@ -141,15 +141,52 @@ def test_map_frame_states_per_measure():
         engine.map_frame(_status(), filters, "weeks")
 
 
-def test_the_share_switches_to_the_adjusted_one_in_one_place(monkeypatch):
-    status = _status().with_columns(adjusted_share_18_ips=pl.col(
-        "job_or_education_any_18_ips") / 2)
-    assert engine.SHARE_KIND == "crude"  # until the benchmark (contract 4b) lands
-    crude = engine.share_18(status)
-    assert crude["share_18"].to_list() == status["job_or_education_any_18_ips"].to_list()
-    monkeypatch.setattr(engine, "SHARE_KIND", "adjusted")
+def test_the_share_is_chosen_in_one_place(monkeypatch):
+    status = _status().with_columns(
+        adjusted_share_18_ips=pl.col("job_or_education_any_18_ips") / 2,
+        adjusted_n_18=pl.col("n_ips_18") - 1)
+    assert engine.SHARE_KIND == "adjusted"  # the benchmark of contract 4b
     adjusted = engine.share_18(status)
     assert adjusted["share_18"].to_list() == status["adjusted_share_18_ips"].to_list()
+    assert adjusted["share_n_18"].to_list() == status["adjusted_n_18"].to_list()
+    assert engine.share_kind(status) == "adjusted"
+    # a frame without the benchmark's columns, or the switch set to crude: the crude share
+    for frame in (_status(), status):
+        if frame is status:
+            monkeypatch.setattr(engine, "SHARE_KIND", "crude")
+        crude = engine.share_18(frame)
+        assert crude["share_18"].to_list() == frame["job_or_education_any_18_ips"].to_list()
+        assert crude["share_n_18"].to_list() == frame["n_ips_18"].to_list()
+        assert engine.share_kind(frame) == "crude"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from ips_data.loading.database import load_dataset
+
+    ds = load_dataset(ROOT / "sample_data")
+    yield ds
+    ds.close()
+
+
+@pytest.mark.parametrize("filters", [{}, {"region": 1084}, {"municipalities": (101, 167)}])
+def test_the_map_shows_the_benchmarks_adjusted_share(sample, filters):
+    from ips_data.metrics.benchmark import benchmark
+    from ips_data.protection.disclosure import DisclosurePolicy
+
+    f, policy = Filters(scope=ALL, **filters), DisclosurePolicy()
+    frame = engine.map_figures(sample, f, policy, measure="share_18", as_of=WHEN)
+    assert set(frame["share_kind"]) == {"adjusted"}
+    points = {r["municipality_code"]: r for r in benchmark(sample, f, policy).points.to_dicts()}
+    assert points, "the sample has no benchmark"
+    for row in frame.to_dicts():
+        point = points.get(row["code"])
+        if point is None:  # nobody with an 18-month row
+            assert row["share_18"] is None and row["state"] != "shown"
+            continue
+        assert row["share_18"] == point["adjusted_share"]
+        assert row["share_n_18"] == point["n"]
+        assert row["state"] == ("suppressed" if point["suppressed"] else "shown")
 
 
 # ---------------------------------------------------------------------------- figure

@@ -308,7 +308,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "højst {norm}", "Active participants per IPS consultant (FTE) on "
                          "{date}; the norm is at most {norm}"),
     "map_share_crude": ("rå andel, ikke justeret", "crude share, not adjusted"),
-    "map_share_adjusted": ("justeret andel", "adjusted share"),
+    "map_share_adjusted": ("justeret for deltagersammensætning",
+                           "adjusted for case-mix"),
+    "map_share_col": ("Andel, 18 mdr.", "Share, 18 months"),
     "map_no_rollout": ("ingen udrulningsdata", "no rollout data"),
     "map_no_data": ("Ingen data", "No data"),
     "map_suppressed": ("{label}: færre end 5 personer (skjult)",
@@ -323,12 +325,21 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "data. Bornholm vises i egen ramme.",
                            "Grey with \"{label}\": hidden (fewer than {k} persons). Pale: "
                            "no data. Bornholm is shown in its own frame."),
-    "map_share_note": ("Andelen er den rå andel af kommunens IPS-deltagere med 18 måneders "
-                       "opfølgning, der var i job eller uddannelse; den er ikke justeret for "
-                       "forskelle i deltagernes alder, køn, ydelse og startår.",
-                       "The share is the crude share of the municipality's IPS participants "
-                       "with 18 months of follow-up who were in job or education; it is not "
-                       "adjusted for differences in age, sex, benefit and start year."),
+    "map_share_note": ("Andelen er justeret: landsandelen × faktisk/forventet, hvor "
+                       "forventet er, hvad kommunens IPS-deltagere ville opnå, hvis de klarede "
+                       "sig som landets IPS-deltagere med samme startår, aldersgruppe, køn og "
+                       "ydelsesgruppe (se Beskæftigelseseffekt, faktisk og forventet).",
+                       "The share is adjusted: the national share × actual/expected, where "
+                       "expected is what the municipality's IPS participants would achieve if "
+                       "they did as well as the country's IPS participants of the same start "
+                       "year, age band, sex and benefit group (see Employment effect, actual "
+                       "and expected)."),
+    "map_share_note_crude": ("Andelen er den rå andel af kommunens IPS-deltagere med 18 "
+                             "måneders opfølgning, der var i job eller uddannelse; den er ikke "
+                             "justeret for forskelle i deltagernes sammensætning.",
+                             "The share is the crude share of the municipality's IPS "
+                             "participants with 18 months of follow-up who were in job or "
+                             "education; it is not adjusted for differences in case-mix."),
     "map_table": ("Kommunerne på kortet", "Municipalities on the map"),
     # fidelity profile
     "profile_head": ("Fidelitetsprofil (IPS-25)", "Fidelity profile (IPS-25)"),

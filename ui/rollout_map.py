@@ -28,7 +28,7 @@ import polars as pl
 from ips_data.contract import CASELOAD_NORM, STATUSES
 from ips_data.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
 from ips_data.geo.boundaries import ATTRIBUTION, FEATURE_ID, boundaries
-from ips_data.metrics.rollout_map import NO_DATA, SHARE_KIND
+from ips_data.metrics.rollout_map import NO_DATA
 from ui.charts import STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
 from ui.tables import Col
@@ -58,10 +58,14 @@ def _anchor(geo: str, lon: float, lat: float) -> go.Scattergeo:
                          showlegend=False, name="anchor")
 
 
-def _hover_texts(rows: list[dict], lang: Lang, hidden: str) -> list[str]:
+def _kind(frame: pl.DataFrame) -> str:
+    """Which 18-month share the frame carries ("adjusted" or "crude")."""
+    return frame["share_kind"][0] if "share_kind" in frame.columns and frame.height else "crude"
+
+
+def _hover_texts(rows: list[dict], lang: Lang, hidden: str, kind: str) -> list[str]:
     """Every figure of each municipality, for the hover label."""
-    share_label = t("map_share_adjusted" if SHARE_KIND == "adjusted" else "map_share_crude",
-                    lang)
+    share_label = t(f"map_share_{kind}", lang)
     out = []
     for r in rows:
         if r["status"] == NO_DATA:
@@ -116,7 +120,9 @@ def rollout_map(frame: pl.DataFrame, measure: str, when: date, lang: Lang,
     """The choropleth of `frame` (from `ips_data.metrics.rollout_map.map_frame`) coloured
     by `measure` ("status", "share_18" or "caseload")."""
     rows = frame.sort("code").to_dicts()
-    hover = dict(zip([r["code"] for r in rows], _hover_texts(rows, lang, hidden), strict=True))
+    kind = _kind(frame)
+    hover = dict(zip([r["code"] for r in rows], _hover_texts(rows, lang, hidden, kind),
+                     strict=True))
     fig = go.Figure()
     groups = _split(rows)
     legend_done: set[str] = set()
@@ -133,7 +139,7 @@ def rollout_map(frame: pl.DataFrame, measure: str, when: date, lang: Lang,
     if measure == "status":
         title = t("fig_map", lang, date=fmt_date(when, lang))
     elif measure == "share_18":
-        title = t("fig_map_share", lang, kind=t(f"map_share_{SHARE_KIND}", lang))
+        title = t("fig_map_share", lang, kind=t(f"map_share_{kind}", lang))
     else:
         title = t("fig_map_caseload", lang, date=fmt_date(when, lang), norm=CASELOAD_NORM)
     layout(fig, title, lang, None, None, height=620)
@@ -229,7 +235,7 @@ def _geo_layout(fig: go.Figure, groups: dict[str, list[dict]]) -> None:
 
 
 def _share_columns(lang: Lang) -> list[Col]:
-    return [Col("share_18", t("funnel_share", lang), "pct", hidden_by="share_18_suppressed"),
+    return [Col("share_18", t("map_share_col", lang), "pct", hidden_by="share_18_suppressed"),
             Col("share_n_18", "n", "int", hidden_by="share_18_suppressed")]
 
 

@@ -6,8 +6,8 @@ so a municipality with no row in any table is still drawn (state ``no_data``), a
 per row what colours it for the chosen measure:
 
 * ``status``: the rollout status on the date (``no_data`` without a rollout row);
-* ``share_18``: the IPS arm's share in job or education at any time within 18 months
-  (see `share_18` for which share that is);
+* ``share_18``: the IPS arm's share in job or education at any time within 18 months,
+  adjusted for case-mix (the benchmark's adjusted share, contract 4b; see `share_18`);
 * ``caseload``: active participants per consultant FTE, against the norm of 20.
 
 ``state`` (and, for every measure, ``status_state``, ``share_18_state``,
@@ -27,6 +27,7 @@ import polars as pl
 from ips_data.contract import CASELOAD_NORM
 from ips_data.geo.boundaries import label_points
 from ips_data.loading.database import Dataset
+from ips_data.metrics.benchmark import benchmark
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.rollout import municipality_status
 from ips_data.municipalities import MUNICIPALITIES
@@ -36,10 +37,10 @@ MEASURES = ("status", "share_18", "caseload")
 STATES = ("shown", "suppressed", "no_data")
 NO_DATA = "no_data"  # the status of a municipality without a rollout row on the date
 
-#: Which 18-month share the map shows. "crude": the observed share of the IPS arm
-#: (`job_or_education_any_18_ips`). When the municipality benchmark of contract section
-#: 4b is available (`adjusted_share_18_ips`), `share_18` switches to it ("adjusted").
-SHARE_KIND = "crude"
+#: Which 18-month share the map shows: "adjusted" = the municipality benchmark's
+#: adjusted share (contract section 4b: p̄ · O/E, `adjusted_share_18_ips`, with its n);
+#: "crude" = the observed share of the IPS arm (`job_or_education_any_18_ips`).
+SHARE_KIND = "adjusted"
 
 
 def selection_codes(filters: Filters) -> list[int]:
@@ -54,14 +55,20 @@ def selection_codes(filters: Filters) -> list[int]:
 
 def share_18(status: pl.DataFrame) -> pl.DataFrame:
     """(code, share_18, share_n_18) — the one place that decides which 18-month share the
-    map colours by: today the crude IPS share with its n (suppressed: both null). The
-    adjusted share of the benchmark replaces it here, and `SHARE_KIND` says which."""
+    map colours by (`SHARE_KIND`): the benchmark's adjusted share with its n when the
+    frame carries it (`adjusted_share_18_ips`, `adjusted_n_18`), else the crude IPS share
+    with `n_ips_18`. Suppressed: both null."""
     if SHARE_KIND == "adjusted" and "adjusted_share_18_ips" in status.columns:
-        value = pl.col("adjusted_share_18_ips")
+        value, n = pl.col("adjusted_share_18_ips"), pl.col("adjusted_n_18")
     else:
-        value = pl.col("job_or_education_any_18_ips")
-    return status.select("code", value.alias("share_18"),
-                         pl.col("n_ips_18").alias("share_n_18"))
+        value, n = pl.col("job_or_education_any_18_ips"), pl.col("n_ips_18")
+    return status.select("code", value.alias("share_18"), n.alias("share_n_18"))
+
+
+def share_kind(status: pl.DataFrame) -> str:
+    """Which share `share_18` takes from `status`: "adjusted" or "crude"."""
+    return ("adjusted" if SHARE_KIND == "adjusted" and "adjusted_share_18_ips"
+            in status.columns else "crude")
 
 
 _SCHEMA = {
@@ -121,7 +128,22 @@ def map_frame(status: pl.DataFrame, filters: Filters, measure: str) -> pl.DataFr
     ).drop("listed").sort("code")
 
 
+def with_benchmark(status: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
+    """`status` with the benchmark's (protected) adjusted share and n per municipality
+    (`adjusted_share_18_ips`, `adjusted_n_18`; null where hidden or absent)."""
+    bench = points.select(pl.col("municipality_code").cast(pl.Int32).alias("code"),
+                          pl.col("adjusted_share").alias("adjusted_share_18_ips"),
+                          pl.col("n").alias("adjusted_n_18"))
+    return status.with_columns(pl.col("code").cast(pl.Int32)).join(bench, on="code",
+                                                                    how="left")
+
+
 def map_figures(ds: Dataset, filters: Filters, policy: DisclosurePolicy, *, measure: str,
                 as_of: date | None = None) -> pl.DataFrame:
-    """`map_frame` of the protected municipality status on `as_of` (the page's call)."""
-    return map_frame(municipality_status(ds, filters, policy, as_of), filters, measure)
+    """`map_frame` of the protected municipality status on `as_of` with the benchmark's
+    adjusted 18-month share (the page's call); `share_kind` column says which share."""
+    status = municipality_status(ds, filters, policy, as_of)
+    if SHARE_KIND == "adjusted":
+        status = with_benchmark(status, benchmark(ds, filters, policy).points)
+    return map_frame(status, filters, measure).with_columns(
+        share_kind=pl.lit(share_kind(status)))
