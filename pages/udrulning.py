@@ -120,6 +120,9 @@ if reviewed.is_empty():
     st.info(t("profile_none", lang))
 else:
     names = dict(reviewed.select("code", "name").iter_rows())
+    overdue = reviewed.filter("overdue")["name"].to_list()
+    if overdue:
+        st.caption(t("profile_overdue_list", lang, names=", ".join(overdue)))
     bound.canonical("profil", None, list(names), multi=False)
     code = st.selectbox(t("profile_municipality", lang), list(names),
                         format_func=lambda c: f"{c} {names[c]}", key="profil",

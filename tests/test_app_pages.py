@@ -467,6 +467,8 @@ def test_rollout_fidelity_profile_of_a_municipality(monkeypatch, sample_dir: Pat
     at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"profil": "101 København"})
     assert at.selectbox(key="profil").value == 101
     assert any("Kvalitetsmåling mangler" in w.value for w in at.warning)
+    overdue = [c.value for c in at.caption if c.value.startswith("Kvalitetsmåling mangler")]
+    assert len(overdue) == 1 and "København" in overdue[0] and "Frederiksberg" not in overdue[0]
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     profile = [f for f in figs if f["layout"]["title"]["text"].startswith(
         t("fig_profile", "da")[:20])]

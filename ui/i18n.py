@@ -355,6 +355,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "år.", "Fidelity review missing (kvalitetsmåling mangler): the latest "
                         "review is more than 12 months old (due by {due}). STAR asks for a "
                         "review every year."),
+    "profile_overdue_list": ("Kvalitetsmåling mangler (seneste måling over 12 måneder "
+                             "gammel): {names}.", "Fidelity review missing (latest review "
+                             "more than 12 months old): {names}."),
     "profile_total_only": ("Målingen har ingen scorer for de enkelte punkter; kun totalen "
                            "vises.", "The review has no item scores; only the total is "
                            "shown."),
