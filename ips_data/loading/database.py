@@ -31,6 +31,7 @@ from ips_data.loading.sql_catalog import data_tests, macros, models, queries, qu
 from ips_data.loading.sqlsafe import LOAD_THREADS, connect, ident
 from ips_data.loading.validation import ValidationReport, validate
 from ips_data.municipalities import MUNICIPALITIES
+from ips_data.protection.scopes import Scope
 
 _ARROW_TYPES = {
     "BIGINT": pa.int64(), "VARCHAR": pa.string(), "DATE": pa.date32(),
@@ -128,9 +129,11 @@ class Dataset:
         # ENUM columns arrive as categoricals: callers get plain strings
         return frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
 
-    def start_year_range(self) -> tuple[int, int] | None:
-        """(first, last) start year among the participants; None when there are none."""
-        first, last = self.query("start_year_range", {}).row(0)
+    def start_year_range(self, scope: Scope) -> tuple[int, int] | None:
+        """(first, last) start year among the participants inside `scope` (required:
+        deny by default); None when there are none."""
+        codes = None if scope.municipalities is None else sorted(scope.municipalities)
+        first, last = self.query("start_year_range", {"municipalities": codes}).row(0)
         return None if first is None else (int(first), int(last))
 
     def forget_results(self) -> None:
