@@ -25,6 +25,7 @@ from ips_data.protection.scopes import (
     ScopesFile,
     ScopesFileError,
     load_scopes_file,
+    toml_error_place,
 )
 
 #: What `st.login()` (the default provider) needs in `[auth]`.
@@ -69,7 +70,9 @@ def read_secrets(files: Sequence[str | Path]) -> tuple[dict[str, Any], dict[str,
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: the secrets file is not valid TOML: {exc}; fix: "
+            place = (toml_error_place(str(path), exc)
+                     if isinstance(exc, tomllib.TOMLDecodeError) else str(path))
+            raise ConfigError(f"{place}: the secrets file is not valid TOML: {exc}; fix: "
                               "correct the line (see .streamlit/secrets.example.toml)") from exc
         merged.update(data)
         origin.update(dict.fromkeys(data, str(path)))

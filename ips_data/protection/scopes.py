@@ -12,6 +12,7 @@ Scope entries (as in the administrator's scopes file): ``"all"``,
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -131,6 +132,12 @@ def claim_value(user: object, claim: str) -> str | None:
     return str(value).strip()
 
 
+def toml_error_place(where: str, exc: tomllib.TOMLDecodeError) -> str:
+    """'<file>, line N' from a TOML decoding error (its message says where)."""
+    found = re.search(r"at line (\d+)", str(exc))
+    return f"{where}, line {found.group(1)}" if found else where
+
+
 def _key_line(lines: list[str], key: str, after: int = 0) -> int | None:
     """1-based number of the line that assigns `key` (bare or quoted), from `after` on."""
     quoted = (f'"{key}"', f"'{key}'", key)
@@ -156,8 +163,8 @@ def load_scopes_file(path: str | Path) -> ScopesFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScopesFileError(f"{where}: not valid TOML: {exc}; fix: write it as\n"
-                              f"{_EXAMPLE}") from exc
+        raise ScopesFileError(f"{toml_error_place(where, exc)}: not valid TOML: {exc}; "
+                              f"fix: write it as\n{_EXAMPLE}") from exc
     lines = text.splitlines()
 
     def fail(line: int | None, problem: str, fix: str) -> ScopesFileError:
