@@ -276,25 +276,57 @@ def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | 
         cached = store.open_cached(cache_dir, key, listing, threads=threads) if key else None
         if cached is not None:
             return Dataset(report=cached[0], con=cached[1])
-        report = validate(data_dir, as_of=as_of, discovery=listing)
-        stored = store.open_database(cache_dir, report, threads=threads) if key else None
-        if stored is not None:
-            store.remember_listing(cache_dir, key, report)
-            return Dataset(report=report, con=stored)
+        # replicas sharing the cache folder: one builds this listing, the others wait
+        # for its stored copy and open it (the lock is held until the copy is stored)
+        lock = store.BuildLock(cache_dir, key) if key else None
         try:
-            con = build_database(report, threads=threads)
-        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
-            # an accepted file changed or vanished between validation and load
-            last_error = exc
-            continue
-        now = discover(data_dir)
-        if _unchanged(report, now):
-            saving = None
-            if key and store.cache_key(now, as_of) == key:
-                saving = store.BackgroundSave(cache_dir, key, report, con)
-            return Dataset(report=report, con=con, saving=saving)
-        con.close()
+            cached = store.open_cached(cache_dir, key, listing, threads=threads) if key else None
+            if cached is not None:  # stored by another replica while this one waited
+                _release(lock)
+                return Dataset(report=cached[0], con=cached[1])
+            loaded = _validate_and_build(data_dir, as_of, threads, cache_dir, key, listing, lock)
+        except BaseException:
+            _release(lock)
+            raise
+        if isinstance(loaded, Dataset):
+            return loaded
+        last_error = loaded or last_error
     raise RuntimeError(
         f"the extract in {data_dir} kept changing while it was loaded "
         f"({MAX_LOAD_ATTEMPTS} attempts); last error: {last_error}"
     )
+
+
+def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: Path | None,
+                        key: str | None, listing: Discovery,
+                        lock: store.BuildLock | None) -> Dataset | Exception | None:
+    """One load attempt: the Dataset, or the error / None when the folder changed under
+    it. The lock is released here, or handed to the background save that releases it."""
+    report = validate(data_dir, as_of=as_of, discovery=listing)
+    stored = store.open_database(cache_dir, report, threads=threads) if key else None
+    if stored is not None:
+        store.remember_listing(cache_dir, key, report)
+        _release(lock)
+        return Dataset(report=report, con=stored)
+    try:
+        con = build_database(report, threads=threads)
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+        # an accepted file changed or vanished between validation and load
+        _release(lock)
+        return exc
+    now = discover(data_dir)
+    if _unchanged(report, now):
+        saving = None
+        if key and store.cache_key(now, as_of) == key:
+            saving = store.BackgroundSave(cache_dir, key, report, con, lock=lock)
+        else:
+            _release(lock)
+        return Dataset(report=report, con=con, saving=saving)
+    con.close()
+    _release(lock)
+    return None
+
+
+def _release(lock: store.BuildLock | None) -> None:
+    if lock is not None:
+        lock.release()
