@@ -195,3 +195,20 @@ def test_access_log_rotates_by_size_across_processes(tmp_path, monkeypatch):
     assert sorted((r["who"], r["i"]) for r in lines) == sorted(
         (w, i) for w in ("a", "b") for i in range(400))
     assert all(f.stat().st_size <= 4000 for f in files if not f.name.endswith(".lock"))
+
+
+def test_the_shipped_examples_are_valid(tmp_path):
+    """deploy/scopes.example.toml loads; the secrets example has every key st.login needs
+    and is refused only for its placeholders (named with their line)."""
+    scopes = load_scopes_file(ROOT / "deploy" / "scopes.example.toml")
+    assert scopes.scope_for({"email": "anna@regionh.dk"}).municipalities == HOVEDSTADEN
+    example = ROOT / ".streamlit" / "secrets.example.toml"
+    env = {"IPS_SCOPES_FILE": str(ROOT / "deploy" / "scopes.example.toml")}
+    with pytest.raises(ConfigError, match=r"secrets.example.toml, line \d+: \[auth\] "
+                       r"cookie_secret is still the example's placeholder"):
+        check_files([example], env)
+    filled = write(tmp_path, example.read_text(encoding="utf-8").replace(
+        "REPLACE-WITH-64-RANDOM-HEX-CHARACTERS", "f" * 64).replace("REPLACE-WITH-", ""),
+        "secrets.toml")
+    deployment = check_files([filled], env)
+    assert deployment.login and deployment.scopes is not None

@@ -32,6 +32,7 @@ from ips_data.protection.scopes import (
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret",
              "server_metadata_url")
 MIN_COOKIE_SECRET = 32
+PLACEHOLDER = "REPLACE-WITH"  # .streamlit/secrets.example.toml's placeholders
 _NEW_SECRET = 'python -c "import secrets; print(secrets.token_hex(32))"'
 
 
@@ -97,6 +98,12 @@ def check_auth(auth: Any, source: str) -> Mapping[str, Any]:
                    else f"add {key} = \"...\" under [auth] (see "
                    ".streamlit/secrets.example.toml)")
             raise ConfigError(f"{at}: [auth] has no {key}; fix: {fix}")
+    for key in AUTH_KEYS:
+        if PLACEHOLDER in auth[key]:
+            key_line = _line_of(text, key)
+            where = f"{source}, line {key_line}" if key_line else at
+            raise ConfigError(f"{where}: [auth] {key} is still the example's placeholder; "
+                              "fix: fill in the value from your identity provider")
     key_line = _line_of(text, "cookie_secret")
     if len(auth["cookie_secret"]) < MIN_COOKIE_SECRET:
         where = f"{source}, line {key_line}" if key_line else at
