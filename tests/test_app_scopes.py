@@ -117,7 +117,7 @@ def test_municipality_user_sees_only_their_municipalities(page):
         f"{c} {MUNICIPALITIES[c].name}" for c in BO)
     assert at.selectbox(key="region").options == ["Region Hovedstaden"]
     assert t("logged_in_as", "da", user="bo@kk.dk") in [c.value for c in at.caption]
-    assert [b.label for b in at.button if b.key == "ips_logout"] == [t("logout", "da")]
+    assert [b.label for b in at.button] == [t("logout", "da")]
     outside = [m.name for c, m in MUNICIPALITIES.items() if c not in BO]
     for frame in at.dataframe:
         text = frame.value.to_string()

@@ -62,7 +62,7 @@ def deployment() -> Deployment:
 def _show_login(lang: Lang) -> None:
     st.title("IPS")
     st.write(t("login_intro", lang))
-    if st.button(t("login", lang), type="primary", key="ips_login"):
+    if st.button(t("login", lang), type="primary"):
         st.login()
 
 
@@ -90,7 +90,7 @@ def gate(lang: Lang) -> Viewer:
     who = claim_value(user, claim)
     with st.sidebar:
         st.caption(t("logged_in_as", lang, user=_user_label(user, claim)))
-        if st.button(t("logout", lang), key="ips_logout"):
+        if st.button(t("logout", lang)):
             st.logout()
     if scope.municipalities is not None and not scope.municipalities:
         st.title("IPS")
