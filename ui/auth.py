@@ -12,10 +12,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -59,6 +59,19 @@ def deployment() -> Deployment:
     return check(secrets, origin, os.environ)
 
 
+#: The dashboard's page addresses (app.py): before login, each of them shows the gate.
+PAGE_PATHS = ("beskaeftigelse", "oekonomi", "udrulning", "data")
+
+
+def _only(render: Callable[[], None]) -> NoReturn:
+    """Show `render` on every address of the app, with no navigation, and stop. (Without
+    an st.navigation call Streamlit would list the files of pages/ in the sidebar.)"""
+    pages = [st.Page(render, title="IPS", url_path="gate", default=True),
+             *[st.Page(render, title="IPS", url_path=path) for path in PAGE_PATHS]]
+    st.navigation(pages, position="hidden").run()
+    st.stop()
+
+
 def _show_login(lang: Lang) -> None:
     st.title("IPS")
     st.write(t("login_intro", lang))
@@ -75,16 +88,15 @@ def gate(lang: Lang) -> Viewer:
     try:
         config = deployment()
     except ConfigError as exc:
-        st.error(t("config_error", lang, error=str(exc)), icon=":material/error:")
-        st.stop()
+        message = t("config_error", lang, error=str(exc))
+        _only(lambda: st.error(message, icon=":material/error:"))
     if not config.login:
         st.sidebar.caption(t("open_demo", lang))
         return Viewer(scope=Scope.everything())
     assert config.scopes is not None  # check() guarantees it with [auth]
     user = st.user
     if not user.get("is_logged_in"):
-        _show_login(lang)
-        st.stop()
+        _only(lambda: _show_login(lang))
     claim = config.scopes.claim
     scope = config.scopes.scope_for(user)
     who = claim_value(user, claim)
@@ -93,11 +105,14 @@ def gate(lang: Lang) -> Viewer:
         if st.button(t("logout", lang)):
             st.logout()
     if scope.municipalities is not None and not scope.municipalities:
-        st.title("IPS")
-        st.warning(t("no_scope", lang, user=_user_label(user, claim)))
         record_view(Viewer(scope=scope, user=who, claim=claim, login=True),
                     "denied", Filters(scope=scope))
-        st.stop()
+
+        def denied() -> None:
+            st.title("IPS")
+            st.warning(t("no_scope", lang, user=_user_label(user, claim)))
+
+        _only(denied)
     st.sidebar.caption(t("scope_caption", lang, scope=scope.label()))
     return Viewer(scope=scope, user=who, claim=claim, login=True)
 
