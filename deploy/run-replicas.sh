@@ -7,8 +7,8 @@
 # Settings come from the environment (README "Drift"): IPS_DATA_DIR, IPS_CACHE_DIR
 # (shared: a new file set is built by one replica and opened by the others),
 # IPS_SCOPES_FILE, IPS_ACCESS_LOG, IPS_SECRETS_FILE (the secrets file with [auth]; the
-# same cookie_secret on every replica). A replica that refuses its configuration stops
-# the script. Ctrl-C / SIGTERM stops every replica.
+# same cookie_secret on every replica). A configuration the replicas refuse stops
+# them all (exit code 2). Ctrl-C / SIGTERM stops every replica.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-2}"
@@ -33,8 +33,11 @@ for ((i = 0; i < N; i++)); do
   pids+=($!)
   echo "replica $((i + 1)) of $N: pid $! on 127.0.0.1:$port"
 done
-# any replica exiting (e.g. refused configuration: exit code 2) stops them all
-wait -n
-status=$?
-echo "a replica stopped (exit code $status); stopping the others" >&2
+# until every replica has stopped (one that stops leaves the others serving: nginx sends
+# its users to them); a refused configuration stops every replica at once (exit code 2)
+status=0
+for pid in "${pids[@]}"; do
+  wait "$pid" || status=$?
+done
+trap - EXIT
 exit "$status"
