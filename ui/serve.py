@@ -5,6 +5,9 @@ then runs Streamlit on `app.py` in the same process. Streamlit runs no app code 
 the first browser session arrives; the load overlaps the server's start and the page
 load instead of following them. The first session's `state.dataset` then waits for
 this same load (`load_dataset` is single-flight) rather than starting another.
+
+Bad configuration (login, scopes file: `ui.config_check`) stops the start with the file,
+the line and the fix, exit code 2, before Streamlit is started.
 """
 
 from __future__ import annotations

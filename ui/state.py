@@ -274,7 +274,7 @@ def _out_of_scope(scope: Scope, regions: list[int]) -> int:
     """How many municipalities and regions the address names outside the scope (they are
     dropped by the widgets, which only offer what is inside; never drawn)."""
     named = [v.split(" ", 1)[0] for v in st.query_params.get_all("kom")]
-    outside = sum(not (c.isdigit() and scope.allows(int(c))) for c in named)
+    outside = sum(c.isdigit() and not scope.allows(int(c)) for c in named)
     region = st.query_params.get("region")
     if region is not None:
         outside += not any(REGIONS[r] == region or str(r) == region for r in regions)

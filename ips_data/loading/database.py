@@ -147,7 +147,8 @@ class Dataset:
         return cursor
 
     def table(self, model: str) -> pl.DataFrame:
-        """A whole model table (for tests and exports of non-person data)."""
+        """A whole model table (for tests and exports of non-person data). Unscoped:
+        never called by the pages (tests/test_scope_enforcement.py checks)."""
         cursor = self._cursor()
         try:
             return cursor.sql("select * from " + ident(model, models())).pl()
