@@ -26,6 +26,7 @@ import pytest
 
 import ips_data.metrics
 from ips_data.loading.database import Dataset, load_dataset
+from ips_data.metrics.benchmark import Benchmark
 from ips_data.metrics.effect import Funnel
 from ips_data.metrics.filters import Filters
 from ips_data.municipalities import MUNICIPALITIES
@@ -52,6 +53,10 @@ FUNCTIONS: dict[str, dict] = {
     "rollout.timeline": {},
     "rollout.fidelity_reviews": {"as_of": date(2026, 9, 30)},
     "summary.build_summary": {},
+    "adjusted.strata": {},
+    "adjusted.adjusted_differences": {},
+    "adjusted.balance": {"horizon": 18},
+    "benchmark.benchmark": {},
 }
 
 HOVEDSTADEN = Scope.from_entries(["region:1084"])
@@ -97,7 +102,7 @@ def sample(tmp_path_factory) -> tuple[Path, Dataset]:
 
 def municipalities_in(result) -> set[int]:
     """Every municipality code a result names (frames, the funnel, the summary)."""
-    if isinstance(result, Funnel):
+    if isinstance(result, Funnel | Benchmark):
         return municipalities_in(result.points)
     if isinstance(result, dict):
         return {m["code"] for m in result["municipalities"]}
@@ -114,6 +119,9 @@ def same(a, b) -> bool:
     if isinstance(a, Funnel):
         return (a.n_total == b.n_total and a.pooled_share == b.pooled_share
                 and a.points.equals(b.points) and a.curve.equals(b.curve))
+    if isinstance(a, Benchmark):  # the reference rates are national: equal for both routes
+        return ((a.pooled_share, a.tau2, a.shown) == (b.pooled_share, b.tau2, b.shown)
+                and a.points.equals(b.points) and a.curve.equals(b.curve))
     if isinstance(a, pl.DataFrame):
         return a.equals(b)
     return a == b
@@ -123,6 +131,8 @@ def person_count(name: str, result) -> int:
     """How many persons a result is about (0 means it shows nobody)."""
     if isinstance(result, Funnel):
         return result.n_total
+    if isinstance(result, Benchmark):
+        return int(result.points["n"].fill_null(0).sum())
     if isinstance(result, dict):
         return sum(b.get(arm, {}).get("n") or 0 for b in result["effect"].values()
                    for arm in ("ips", "ips_like", "comparison"))

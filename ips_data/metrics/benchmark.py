@@ -59,7 +59,7 @@ class Benchmark:
     shown: int  # I: municipalities with n_m ≥ threshold
 
 
-def reference_filters(filters: Filters) -> Filters:
+def _reference_filters(filters: Filters) -> Filters:
     """The reference population's filters: the selection without the municipality and
     region filters, over the whole extract (contract sections 4b and 7)."""
     return filters.unscoped().model_copy(update={"municipalities": (), "region": None})
@@ -164,5 +164,5 @@ def benchmark_from_strata(selection: pl.DataFrame, reference: pl.DataFrame,
 def benchmark(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> Benchmark:
     """The benchmark of the selection's municipalities against the reference rates."""
     selection = ds.query("benchmark_strata", filters.params())
-    reference = ds.query("benchmark_strata", reference_filters(filters).params())
+    reference = ds.query("benchmark_strata", _reference_filters(filters).params())
     return benchmark_from_strata(selection, reference, policy)
