@@ -27,6 +27,7 @@ import pytest
 import ips_data.metrics
 from ips_data.loading.database import Dataset, load_dataset
 from ips_data.metrics.effect import Funnel
+from ips_data.metrics.fidelity import FidelityProfile
 from ips_data.metrics.filters import Filters
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -52,6 +53,12 @@ FUNCTIONS: dict[str, dict] = {
     "rollout.timeline": {},
     "rollout.fidelity_reviews": {"as_of": date(2026, 9, 30)},
     "summary.build_summary": {},
+    "rollout_map.map_figures": {"measure": "share_18", "as_of": date(2026, 9, 30)},
+    "trend.start_year_trend": {},
+    "fidelity.reviewed_municipalities": {"as_of": date(2026, 9, 30)},
+    # one municipality's profile: Aalborg, outside every scope below, so each scope must
+    # hide it while the whole extract shows it (its scoped use: tests/test_fidelity.py)
+    "fidelity.fidelity_profile": {"code": 851, "as_of": date(2026, 9, 30)},
 }
 
 HOVEDSTADEN = Scope.from_entries(["region:1084"])
@@ -67,8 +74,9 @@ def _discovered() -> dict[str, object]:
     for info in pkgutil.iter_modules(ips_data.metrics.__path__):
         module = importlib.import_module(f"ips_data.metrics.{info.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
+            params = inspect.signature(fn).parameters
             if (name.startswith("_") or fn.__module__ != module.__name__
-                    or "filters" not in inspect.signature(fn).parameters):
+                    or "filters" not in params or "ds" not in params):  # queries only
                 continue
             found[f"{info.name}.{name}"] = fn
     return found
@@ -96,7 +104,12 @@ def sample(tmp_path_factory) -> tuple[Path, Dataset]:
 
 
 def municipalities_in(result) -> set[int]:
-    """Every municipality code a result names (frames, the funnel, the summary)."""
+    """Every municipality code a result names (frames, the funnel, the summary, a
+    fidelity profile or none)."""
+    if result is None:
+        return set()
+    if isinstance(result, FidelityProfile):
+        return {result.code}
     if isinstance(result, Funnel):
         return municipalities_in(result.points)
     if isinstance(result, dict):
@@ -111,6 +124,10 @@ def municipalities_in(result) -> set[int]:
 
 
 def same(a, b) -> bool:
+    if isinstance(a, FidelityProfile) and isinstance(b, FidelityProfile):
+        return (a.code, a.latest_date, a.previous_date) == (b.code, b.latest_date,
+                                                             b.previous_date) \
+            and a.items.equals(b.items)
     if isinstance(a, Funnel):
         return (a.n_total == b.n_total and a.pooled_share == b.pooled_share
                 and a.points.equals(b.points) and a.curve.equals(b.curve))
@@ -121,6 +138,10 @@ def same(a, b) -> bool:
 
 def person_count(name: str, result) -> int:
     """How many persons a result is about (0 means it shows nobody)."""
+    if result is None:
+        return 0
+    if isinstance(result, FidelityProfile):
+        return 1  # not person-based: one municipality named
     if isinstance(result, Funnel):
         return result.n_total
     if isinstance(result, dict):
