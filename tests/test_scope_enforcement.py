@@ -26,6 +26,7 @@ import pytest
 
 import ips_data.metrics
 from ips_data.loading.database import Dataset, load_dataset
+from ips_data.metrics.benchmark import Benchmark
 from ips_data.metrics.effect import Funnel
 from ips_data.metrics.fidelity import FidelityProfile
 from ips_data.metrics.filters import Filters
@@ -59,6 +60,11 @@ FUNCTIONS: dict[str, dict] = {
     # one municipality's profile: Aalborg, outside every scope below, so each scope must
     # hide it while the whole extract shows it (its scoped use: tests/test_fidelity.py)
     "fidelity.fidelity_profile": {"code": 851, "as_of": date(2026, 9, 30)},
+    "adjusted.strata": {},
+    "adjusted.whole_weeks_variance": {},
+    "adjusted.adjusted_differences": {},
+    "adjusted.balance": {"horizon": 18},
+    "benchmark.benchmark": {},
 }
 
 HOVEDSTADEN = Scope.from_entries(["region:1084"])
@@ -110,6 +116,10 @@ def municipalities_in(result) -> set[int]:
         return set()
     if isinstance(result, FidelityProfile):
         return {result.code}
+    if isinstance(result, Benchmark):
+        return municipalities_in(result.points)
+    if isinstance(result, dict) and "municipalities" not in result:
+        return set()  # per (horizon, arm): names no municipality
     if isinstance(result, Funnel):
         return municipalities_in(result.points)
     if isinstance(result, dict):
@@ -124,6 +134,10 @@ def municipalities_in(result) -> set[int]:
 
 
 def same(a, b) -> bool:
+    if isinstance(a, Benchmark):
+        return (a.pooled_share == b.pooled_share and a.tau2 == b.tau2
+                and a.shown == b.shown and a.points.equals(b.points)
+                and a.curve.equals(b.curve))
     if isinstance(a, FidelityProfile) and isinstance(b, FidelityProfile):
         return (a.code, a.latest_date, a.previous_date) == (b.code, b.latest_date,
                                                              b.previous_date) \
@@ -142,6 +156,10 @@ def person_count(name: str, result) -> int:
         return 0
     if isinstance(result, FidelityProfile):
         return 1  # not person-based: one municipality named
+    if isinstance(result, Benchmark):
+        return person_count(name, result.points)
+    if isinstance(result, dict) and "effect" not in result:
+        return sum(v is not None for v in result.values())  # arms with a variance
     if isinstance(result, Funnel):
         return result.n_total
     if isinstance(result, dict):
