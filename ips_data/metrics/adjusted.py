@@ -61,7 +61,7 @@ def strata(ds: Dataset, filters: Filters) -> pl.DataFrame:
     return ds.query("effect_strata", filters.params())
 
 
-def _whole_weeks_variance(ds: Dataset, filters: Filters) -> dict[tuple[int, str], float | None]:
+def whole_weeks_variance(ds: Dataset, filters: Filters) -> dict[tuple[int, str], float | None]:
     """Each arm's sample variance of weeks over the whole population at each horizon."""
     raw = ds.query("effect_by_arm", filters.params())
     return {(r["horizon_months"], r["arm"]): r["weeks_var"] for r in raw.iter_rows(named=True)}
@@ -142,7 +142,7 @@ def adjusted_from_strata(frame: pl.DataFrame, weeks_var: dict[tuple[int, str], f
 def adjusted_differences(ds: Dataset, filters: Filters,
                          policy: DisclosurePolicy) -> pl.DataFrame:
     """Adjusted IPS − comparison per horizon and measure, with support (protected)."""
-    return adjusted_from_strata(strata(ds, filters), _whole_weeks_variance(ds, filters), policy)
+    return adjusted_from_strata(strata(ds, filters), whole_weeks_variance(ds, filters), policy)
 
 
 def standardised_difference(p1: np.ndarray, p0: np.ndarray) -> np.ndarray:
