@@ -135,6 +135,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ips_data.bench.browser import browser_start
 
         result.update(browser_start(data_dir, repeats=max(1, args.repeats // 2)))
+    if args.reports:
+        from ips_data.bench.reports import region_reports
+
+        result.update(region_reports(data_dir, repeats=max(1, args.repeats // 2)))
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -149,7 +153,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"effect summary {name:<11} {figures}")
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
     for key in ("browser_start_to_overview_cold", "browser_start_to_overview_stored",
-                "browser_app_peak_rss_mb"):
+                "browser_app_peak_rss_mb", "reports_region_1084", "reports_written"):
         if key in result:
             print(f"{key:<34} {result[key]}")
     return 0
@@ -215,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--browser", action="store_true",
                    help="also time app start to rendered overview in Chromium (needs the "
                    "test extras)")
+    p.add_argument("--reports", action="store_true",
+                   help="also time writing Region Hovedstaden's PDF reports")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("watch", help="poll the data folder and log every reload")

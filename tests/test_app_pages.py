@@ -419,3 +419,19 @@ def test_rollout_progress_counts_collaborations_in_region_hovedstaden(
     assert progress.proto.text == t("progress", "da", k=k, a=agreed, n=len(region),
                                     date=date_text)
     assert progress.value == int(100 * k / len(region))  # Streamlit keeps whole percent
+
+
+@pytest.mark.parametrize(("params", "buttons"), [
+    ({}, ["report_button"]),
+    ({"region": "Region Hovedstaden"}, ["report_button", "report_region_button"]),
+])
+def test_rollout_page_offers_the_pdf_reports(monkeypatch, sample_dir, params, buttons):
+    """The rollout page's report downloads (the PDFs themselves: tests/test_reports.py):
+    the municipality report always, the region summary when a region is chosen."""
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py", params)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert [x for x in labels if x in {t(k, "da") for k in buttons}] == [t(k, "da")
+                                                                         for k in buttons]
+    assert t("report_region_button", "da") in labels or "region" not in params
+    pick = [s for s in at.selectbox if s.label == t("report_pick", "da")]
+    assert len(pick) == 1 and pick[0].value == 101

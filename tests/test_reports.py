@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -304,3 +305,21 @@ def test_fidelity_items_weakest_first_and_overdue(tmp_path):
     assert [(i.number, i.score) for i in r101.weakest] == [(7, 1), (12, 2), (20, 2)]
     assert r101.overdue  # as_of 30 Sep 2026
     assert (r147.score, r147.has_items, r147.weakest, r147.overdue) == (90, False, (), False)
+
+
+def test_bench_times_the_region_reports():
+    """`ips-data bench --reports`' figure: one timed run writing all 30 files."""
+    from ips_data.bench.reports import region_reports
+
+    result = region_reports(SAMPLE, repeats=1)
+    assert result["reports_written"] == 30
+    figure = result["reports_region_1084"]
+    assert figure["runs"] == 1 and figure["min_ms"] > 0
+
+
+def test_reports_do_not_import_streamlit():
+    code = ("import sys, ips_data.reports, ips_data.reports.pdf; "
+            "assert 'streamlit' not in sys.modules, 'streamlit imported'")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr

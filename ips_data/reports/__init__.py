@@ -11,12 +11,13 @@ from ips_data.reports.batch import (
     report_filename,
     write_reports,
 )
-from ips_data.reports.data import ReportError, ReportScopeError
+from ips_data.reports.data import ReportError, ReportScopeError, region_codes
 
 __all__ = [
     "ReportError",
     "ReportScopeError",
     "municipality_pdf",
+    "region_codes",
     "region_pdf",
     "report_filename",
     "write_reports",
