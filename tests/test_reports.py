@@ -307,12 +307,13 @@ def test_fidelity_items_weakest_first_and_overdue(tmp_path):
     assert (r147.score, r147.has_items, r147.weakest, r147.overdue) == (90, False, (), False)
 
 
-def test_bench_times_the_region_reports():
-    """`ips-data bench --reports`' figure: one timed run writing all 30 files."""
+def test_bench_times_the_region_reports(tmp_path):
+    """`ips-data bench --reports`' figure: one timed run (the tiny extract has København
+    and Frederiksberg of Region Hovedstaden: 2 reports and the region summary)."""
     from ips_data.bench.reports import region_reports
 
-    result = region_reports(SAMPLE, repeats=1)
-    assert result["reports_written"] == 30
+    result = region_reports(tiny_extract(tmp_path / "data"), repeats=1)
+    assert result["reports_written"] == 3
     figure = result["reports_region_1084"]
     assert figure["runs"] == 1 and figure["min_ms"] > 0
 

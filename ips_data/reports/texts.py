@@ -84,8 +84,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "binomialgrænser om referenceandelen, vandret linje).",
                       "Funnel: dashed = 95 % limits, dotted = 99.8 % limits (exact binomial "
                       "limits around the reference share, horizontal line)."),
-    "bench_n": ("IPS-deltagere med 18-mdr.-udfald (n)", "IPS participants with an 18-month "
-                "outcome (n)"),
+    "bench_n": ("IPS-deltagere med udfald (n)", "IPS participants with an outcome (n)"),
     # fidelity
     "sec_fidelity": ("Fidelitet (IPS-25)", "Fidelity (IPS-25)"),
     "fidelity_line": ("Seneste måling {date}: {score} point, {band}.",
