@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: install run test test-quick test-robustness lint browser pdftools bench docs clean
+.PHONY: install run test test-quick test-robustness lint browser bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,22 +32,16 @@ browser:
 	  echo "installing Debian packages for the tests:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-# Debian's poppler-utils (pdftotext, pdfinfo, pdftoppm) for the PDF report tests.
-pdftools:
-	@command -v pdftotext >/dev/null 2>&1 || { \
-	  echo "installing Debian's poppler-utils for the report tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
-
 lint: install
 	$(BIN)/ruff check .
 
 # Everything, including the live-reload robustness suite (real app, real browser,
 # 20-session stress test; IPS_STRESS_SESSIONS=N to change it).
-test: install browser pdftools lint
+test: install browser lint
 	$(BIN)/python -m pytest
 
 # While developing: everything but the robustness suite (minutes of wall time).
-test-quick: install browser pdftools lint
+test-quick: install browser lint
 	$(BIN)/python -m pytest -m "not slow"
 
 # Only the robustness suite, with its figures printed (-s).
