@@ -168,6 +168,7 @@ def region_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy, regio
         RegionRow(code=r["code"], name=r["name"], status=r["status"],
                   years_since_implementation=r["years_since_implementation"],
                   active_participants=r["active_participants"],
+                  consultants_fte=r["consultants_fte"],
                   caseload_per_fte=r["caseload_per_fte"], n_ips_18=r["n_ips_18"],
                   share_ips_18=r["job_or_education_any_18_ips"],
                   oe_ratio=bench[r["code"]].oe_ratio, position=bench[r["code"]].position,

@@ -140,6 +140,7 @@ class RegionRow(_Frozen):
     status: str | None
     years_since_implementation: float | None
     active_participants: int | None
+    consultants_fte: float | None
     caseload_per_fte: float | None
     n_ips_18: int | None
     share_ips_18: float | None

@@ -71,6 +71,10 @@ class Formatter:
             text += f" ({self._bare_pct(e.low)}–{self._bare_pct(e.high)})"
         return text
 
+    def caseload(self, active: int | None, fte: float | None, caseload: float | None) -> str:
+        """Caseload per FTE: hidden with its active participants when there are FTE."""
+        return self.hidden if active is None and fte else self.number(caseload)
+
     def number(self, x: float | None, decimals: int = 1) -> str:
         return fmt_number(x, decimals, self.lang)
 
@@ -107,8 +111,7 @@ def capacity_section(c: Capacity, f: Formatter) -> dict[str, Any]:
         norm = t("norm_unknown", lang, norm=c.norm)
     else:
         norm = t("norm_over" if c.caseload_per_fte > c.norm else "norm_ok", lang, norm=c.norm)
-    caseload = (f.hidden if c.active_participants is None and c.consultants_fte
-                else f.number(c.caseload_per_fte))
+    caseload = f.caseload(c.active_participants, c.consultants_fte, c.caseload_per_fte)
     return {"head": t("sec_capacity", lang), "rows": [
         [t("active", lang), f.count(c.active_participants), ""],
         [t("fte", lang), f.number(c.consultants_fte), ""],
@@ -237,8 +240,7 @@ def region_document(r: RegionReport, lang: Lang) -> Document:
     collaborating = r.status_counts.get("implementing", 0) + r.status_counts.get("operating", 0)
     rows = [[str(m.code), m.name, label("status", m.status, lang),
              f.number(m.years_since_implementation), f.count(m.active_participants),
-             f.hidden if m.active_participants is None and m.caseload_per_fte is None
-             and m.status in ("implementing", "operating") else f.number(m.caseload_per_fte),
+             f.caseload(m.active_participants, m.consultants_fte, m.caseload_per_fte),
              f.count(m.n_ips_18),
              f.hidden if m.n_ips_18 is None else f.pct(m.share_ips_18),
              f.number(m.oe_ratio, 2),
