@@ -417,3 +417,154 @@ def code_of(kind: str, text: object) -> object:
         if text == code or text in names:
             return code
     return text
+
+
+# ---- adjusted comparisons (contract section 4b): effect page
+TEXTS.update({
+    "adj_head": ("Sammenlign lige med lige: justeret forskel",
+                 "Like with like: the adjusted difference"),
+    "adj_note": ("Deltagerne i IPS og sammenligningsgruppen er ikke ens: de adskiller sig fx i "
+                 "alder og ydelse. Den justerede forskel sammenligner lige med lige på fire "
+                 "kendetegn – startår, aldersgruppe, køn og ydelsesgruppe – ved at vægte "
+                 "sammenligningsgruppen, så den ligner IPS-gruppen på dem. Det er ikke et "
+                 "lodtrækningsforsøg: forskelle, som ingen har målt (fx motivation eller "
+                 "sygdommens sværhed), kan stadig påvirke tallet.",
+                 "The people in IPS and in the comparison group are not alike: they differ "
+                 "in, e.g., age and benefit. The adjusted difference compares like with like "
+                 "on four characteristics – start year, age band, sex and benefit group – by "
+                 "weighting the comparison group to look like the IPS group on them. It is "
+                 "not a randomised trial: differences nobody measured (e.g. motivation or "
+                 "severity of illness) can still affect the figure."),
+    "crude": ("Rå", "Crude"),
+    "adjusted": ("Justeret", "Adjusted"),
+    "adj_card": ("Justeret forskel, {h}", "Adjusted difference, {h}"),
+    "crude_card": ("Rå forskel, {h}", "Crude difference, {h}"),
+    "support_card": ("IPS-deltagere med et sammenligningsgrundlag",
+                     "IPS participants with a comparison"),
+    "support_note": ("{n} udeladt", "{n} left out"),
+    "support_help": ("Andelen af IPS-deltagerne, hvis kombination af startår, aldersgruppe, "
+                     "køn og ydelsesgruppe også findes i sammenligningsgruppen. De øvrige "
+                     "udelades af den justerede forskel.",
+                     "The share of IPS participants whose combination of start year, age "
+                     "band, sex and benefit group also occurs in the comparison group. The "
+                     "others are left out of the adjusted difference."),
+    "adj_reason_no_ips": ("Den justerede forskel kan ikke beregnes: udvælgelsen har ingen "
+                          "IPS-deltagere med resultat ved {h} måneder.",
+                          "The adjusted difference cannot be computed: the selection has no "
+                          "IPS participants with an outcome at {h} months."),
+    "adj_reason_no_comparison": ("Den justerede forskel kan ikke beregnes: udvælgelsen har "
+                                 "ingen personer i sammenligningsgruppen med resultat ved {h} "
+                                 "måneder (er gruppen valgt fra i sidepanelet?).",
+                                 "The adjusted difference cannot be computed: the selection "
+                                 "has no comparison persons with an outcome at {h} months "
+                                 "(is the group deselected in the sidebar?)."),
+    "adj_reason_no_support": ("Den justerede forskel kan ikke beregnes: ingen IPS-deltager "
+                              "har en person i sammenligningsgruppen med samme startår, "
+                              "aldersgruppe, køn og ydelsesgruppe.",
+                              "The adjusted difference cannot be computed: no IPS participant "
+                              "has a comparison person with the same start year, age band, "
+                              "sex and benefit group."),
+    "adj_reason_too_few": ("Den justerede forskel vises ikke: færre end {k} IPS- eller "
+                           "sammenligningspersoner har et sammenligningsgrundlag "
+                           "(diskretionering).",
+                           "The adjusted difference is not shown: fewer than {k} IPS or "
+                           "comparison persons have a comparison (disclosure control)."),
+    "fig_forest_both": ("Forskel IPS − sammenligning, rå og justeret",
+                        "Difference IPS − comparison, crude and adjusted"),
+    "balance_head": ("Balance: ligner grupperne hinanden?", "Balance: are the groups alike?"),
+    "balance_caption": ("Andel med hvert kendetegn i IPS-gruppen, i sammenligningsgruppen og i "
+                        "den vægtede sammenligningsgruppe ved {h} måneder. d = standardiseret "
+                        "forskel; |d| ≥ 0,1 regnes som ubalance og er markeret. Efter "
+                        "vægtning er d kun forskellig fra 0, hvor IPS-deltagere er udeladt.",
+                        "Share with each characteristic among IPS, the comparison group and "
+                        "the weighted comparison group at {h} months. d = standardised "
+                        "difference; |d| ≥ 0.1 counts as imbalance and is marked. After "
+                        "weighting d differs from 0 only where IPS participants were left "
+                        "out."),
+    "bal_variable": ("Kendetegn", "Characteristic"),
+    "bal_level": ("Værdi", "Value"),
+    "bal_ips": ("IPS", "IPS"),
+    "bal_cmp": ("Sammenligning", "Comparison"),
+    "bal_cmp_w": ("Sammenligning, vægtet", "Comparison, weighted"),
+    "bal_d_crude": ("d før vægtning", "d before weighting"),
+    "bal_d_weighted": ("d efter vægtning", "d after weighting"),
+    "bal_flag_crude": ("|d| ≥ 0,1 før", "|d| ≥ 0.1 before"),
+    "bal_flag_weighted": ("|d| ≥ 0,1 efter", "|d| ≥ 0.1 after"),
+    # municipality benchmark
+    "bench_head": ("Faktisk og forventet: kommunerne sammenlignet på lige fod",
+                   "Actual and expected: municipalities compared on equal terms"),
+    "bench_intro": ("Forventet = det antal IPS-deltagere i job eller uddannelse inden for 18 "
+                    "måneder, kommunen ville have, hvis hver af dens deltagere klarede sig "
+                    "som landets IPS-deltagere med samme startår, aldersgruppe, køn og "
+                    "ydelsesgruppe (samme filtre, alle kommuner). Faktisk − forventet > 0: "
+                    "bedre end forventet. Justeret andel = landsandelen × faktisk/forventet.",
+                    "Expected = the number of IPS participants in job or education within 18 "
+                    "months the municipality would have if each of its participants did as "
+                    "well as the country's IPS participants of the same start year, age "
+                    "band, sex and benefit group (same filters, all municipalities). Actual − "
+                    "expected > 0: better than expected. Adjusted share = the national share "
+                    "× actual/expected."),
+    "funnel_kind": ("Tragtdiagram", "Funnel plot"),
+    "funnel_limits": ("Markér kommuner uden for", "Flag municipalities outside"),
+    "fig_funnel_adj": ("Tragtdiagram: justeret IPS-andel i job/uddannelse ved 18 mdr. pr. "
+                       "kommune",
+                       "Funnel plot: adjusted IPS share in job/education at 18 months by "
+                       "municipality"),
+    "funnel_adj_axis": ("Justeret andel (%)", "Adjusted share (%)"),
+    "funnel_national": ("Landsandel {p}", "National share {p}"),
+    "funnel_adj_caption": ("Grå: eksakte binomiale grænser · blå: grænser justeret for "
+                           "overspredning (τ² = {tau2}, {i} kommuner med mindst {k} "
+                           "IPS-deltagere). Farve og tabel følger de valgte grænser; "
+                           "kommuner med færre end {k} IPS-deltagere vises ikke.",
+                           "Grey: exact binomial limits · blue: limits adjusted for "
+                           "overdispersion (τ² = {tau2}, {i} municipalities with at least {k} "
+                           "IPS participants). Colour and table follow the chosen limits; "
+                           "municipalities with fewer than {k} IPS participants are not "
+                           "shown."),
+    "bench_observed": ("Faktisk", "Actual"),
+    "bench_expected": ("Forventet", "Expected"),
+    "bench_o_minus_e": ("Faktisk − forventet (personer)", "Actual − expected (persons)"),
+    "bench_oe": ("Faktisk/forventet", "Actual/expected"),
+    "bench_adjusted": ("Justeret andel", "Adjusted share"),
+    "bench_exact": ("Eksakte grænser", "Exact limits"),
+    "bench_od": ("Overspredningsgrænser", "Overdispersion limits"),
+    "bench_none": ("Ingen IPS-deltagere med 18-måneders resultat i udvælgelsen.",
+                   "No IPS participants with an 18-month outcome in the selection."),
+    "limit_exact_95": ("95 % (binomial)", "95 % (binomial)"),
+    "limit_exact_998": ("99,8 % (binomial)", "99.8 % (binomial)"),
+    "limit_od_95": ("95 % (overspredning)", "95 % (overdispersion)"),
+    "limit_od_998": ("99,8 % (overspredning)", "99.8 % (overdispersion)"),
+    "hover_observed": ("faktisk", "actual"),
+    "hover_expected": ("forventet", "expected"),
+})
+LABELS.update({
+    "funnel_kind": {"adjusted": ("Justeret (faktisk og forventet)",
+                                 "Adjusted (actual and expected)"),
+                    "crude": ("Rå andele", "Crude shares")},
+    "funnel_limits": {"overdispersed": ("Grænser justeret for overspredning",
+                                        "Limits adjusted for overdispersion"),
+                      "exact": ("Eksakte binomiale grænser", "Exact binomial limits")},
+    "flag": {
+        "above_998": ("Over 99,8 %", "Above 99.8 %"),
+        "above_95": ("Over 95 %", "Above 95 %"),
+        "inside": ("Inden for", "Inside"),
+        "below_95": ("Under 95 %", "Below 95 %"),
+        "below_998": ("Under 99,8 %", "Below 99.8 %"),
+    },
+    "stratum": {
+        "start_year": ("Startår", "Start year"),
+        "age_band": ("Aldersgruppe", "Age band"),
+        "sex": ("Køn", "Sex"),
+        "benefit_group": ("Ydelsesgruppe", "Benefit group"),
+    },
+    "level": {
+        "F": ("Kvinder", "Women"), "M": ("Mænd", "Men"), "unknown": ("Ukendt", "Unknown"),
+        "cash": ("Kontant- og uddannelseshjælp", "Social and education assistance"),
+        "clarification": ("Ressourceforløb, jobafklaring, revalidering",
+                          "Resource course, job clarification, rehabilitation"),
+        "insured": ("Dagpenge, sygedagpenge, ledighedsydelse",
+                    "Unemployment, sickness and flex-job waiting benefit"),
+        "other": ("Førtidspension, selvforsørgende, andet, ukendt",
+                  "Disability pension, self-supporting, other, unknown"),
+    },
+})
