@@ -12,7 +12,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import polars as pl
 import pytest
 from fixtures import (
     fidelity,
@@ -23,10 +22,12 @@ from fixtures import (
     write_manifest,
     write_table,
 )
+from statsmodels.stats.proportion import proportion_confint
 
 from ips_data.cli import main
 from ips_data.formatting import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
 from ips_data.loading.database import load_dataset
+from ips_data.metrics.benchmark import FLAGS
 from ips_data.metrics.filters import Filters
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -34,7 +35,6 @@ from ips_data.protection.scopes import Scope
 from ips_data.reports import (
     ReportError,
     ReportScopeError,
-    adapters,
     data,
     municipality_pdf,
     region_pdf,
@@ -108,6 +108,11 @@ def _expected_figures(doc: dict, lang: str = "da") -> list[str]:
     if m["n_ips_18"] is not None:
         want += [fmt_int(m["n_ips_18"], lang), fmt_pct(m["job_or_education_any_18_ips"],
                                                        lang=lang)]
+    if m["observed_18_ips"] is not None:  # the benchmark (contract 6b)
+        want += [fmt_int(m["observed_18_ips"], lang), fmt_number(m["expected_18_ips"], 1, lang),
+                 fmt_number(m["oe_ratio_18_ips"], 2, lang),
+                 fmt_pct(m["adjusted_share_18_ips"], lang=lang),
+                 fmt_pct(doc["benchmark_18"]["pooled_share"], lang=lang)]
     for block in doc["effect"].values():
         for arm in ("ips", "ips_like", "comparison"):
             if arm not in block:
@@ -115,15 +120,21 @@ def _expected_figures(doc: dict, lang: str = "da") -> list[str]:
             if block[arm]["n"] is None:
                 want.append(hidden)
                 continue
-            want.append(fmt_int(block[arm]["n"], lang))
+            n = block[arm]["n"]
+            want.append(fmt_int(n, lang))
             for measure in ("job_or_education_any", "job_or_education_at_end"):
-                want.append(fmt_pct(block[arm][measure], lang=lang))
-        for measure in ("job_or_education_any", "job_or_education_at_end"):
-            diff = block["difference"][measure]
-            if diff["estimate"] is not None:
-                low, high = diff["ci95"]
-                want.append(f"{fmt_pp(diff['estimate'], lang=lang)} "
+                share = block[arm][measure]  # with its Wilson interval (statsmodels)
+                low, high = proportion_confint(round(share * n), n, alpha=0.05,
+                                               method="wilson")
+                want.append(f"{fmt_pct(share, lang=lang)} "
                             f"({_bare(low, lang)}–{_bare(high, lang)})")
+        for kind in ("difference", "adjusted_difference"):
+            for measure in ("job_or_education_any", "job_or_education_at_end"):
+                diff = block[kind][measure]
+                if diff["estimate"] is not None:
+                    low, high = diff["ci95"]
+                    want.append(f"{fmt_pp(diff['estimate'], lang=lang)} "
+                                f"({_bare(low, lang)}–{_bare(high, lang)})")
     return want
 
 
@@ -252,32 +263,22 @@ def test_region_report_needs_the_whole_region_in_scope(sample_ds):
         region_pdf(sample_ds, Filters(scope=ALL), POLICY, 7)
 
 
-def test_crude_benchmark_against_plain_polars(sample_ds):
-    """O, E and O/E of the fallback benchmark, recomputed from the Parquet files."""
-    people = pl.read_parquet(SAMPLE / "participants" / "*.parquet")
-    outcomes = pl.read_parquet(SAMPLE / "outcomes" / "*.parquet")
-    ips18 = (outcomes.filter(pl.col("horizon_months") == 18)
-             .join(people.filter(pl.col("arm") == "ips"), on="person_id"))
-    pooled = ips18["job_or_education_any"].mean()
-    mine = ips18.filter(pl.col("municipality_code") == 217)
-    report = data.municipality_report(sample_ds, Filters(scope=ALL), POLICY, 217)
-    b = report.benchmark
-    assert b.method == "crude" and b.pooled_share == pytest.approx(pooled)
-    assert b.n == mine.height and b.observed == mine["job_or_education_any"].sum()
-    assert b.expected == pytest.approx(mine.height * pooled)
-    assert b.oe_ratio == pytest.approx(b.observed / (mine.height * pooled))
-    assert [p.code for p in b.points if p.highlight] == [217]
-
-
-@pytest.mark.parametrize(("share", "n", "pooled", "expected"), [
-    (0.5, 100, 0.5, "inside"),
-    (0.62, 100, 0.5, "above_95"),    # 95 % upper limit at n=100 is 0.6 (binomial)
-    (0.66, 100, 0.5, "above_998"),   # 99.8 % upper limit is about 0.65
-    (0.38, 100, 0.5, "below_95"),
-    (0.30, 100, 0.5, "below_998"),
-])
-def test_funnel_position_against_binomial_limits(share, n, pooled, expected):
-    assert adapters.position(share, n, pooled) == expected
+def test_benchmark_section_is_the_summarys(sample_ds, capsys):
+    """O, E, O/E, adjusted share and p̄ of the report data are the summary's 6b fields for
+    the same municipality (`metrics.benchmark` through the adapter), and hidden together."""
+    for code in (101, 151, 183):
+        doc = _summary(capsys, "--municipality", str(code))
+        m = doc["municipalities"][0]
+        b = data.municipality_report(sample_ds, Filters(scope=ALL), POLICY, code).benchmark
+        assert (b.observed, b.expected, b.oe_ratio, b.adjusted_share) == (
+            m["observed_18_ips"], m["expected_18_ips"], m["oe_ratio_18_ips"],
+            m["adjusted_share_18_ips"]), code
+        assert b.pooled_share == doc["benchmark_18"]["pooled_share"]
+        if m["observed_18_ips"] is None:
+            assert b.n is None and b.position is None and not b.points
+        else:
+            assert b.n == m["n_ips_18"] and b.position in FLAGS
+            assert [p.code for p in b.points if p.highlight] == [code]
 
 
 def test_fidelity_items_weakest_first_and_overdue(tmp_path):

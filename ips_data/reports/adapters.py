@@ -1,20 +1,15 @@
 """The benchmark and fidelity sections of the reports, fed from the engine.
 
-These two adapters are the only places the reports get the "faktisk og forventet"
-benchmark and the fidelity items from. Until `ips_data.metrics.benchmark` (contract
-4b: indirect standardisation by strata, perturbed O) and `ips_data.metrics.fidelity`
-(the IPS-25 profile) are on main, they are filled from what exists:
-
-* benchmark (method ``"crude"``): O = the municipality's published IPS persons in job or
-  education at 18 months (n × share from `rollout.municipality_status`), E = n × the
-  reference share p̄ of the selection's IPS persons in all municipalities (the funnel of
-  `effect.funnel` on the selection without area filters: a reference figure naming no
-  municipality, contract section 7), position against the exact binomial limits at n.
+* benchmark: `ips_data.metrics.benchmark` ("faktisk og forventet", contract 4b: O, E by
+  indirect standardisation over the strata, O/E, adjusted share, exact and
+  overdispersion-adjusted funnel limits around p̄ of the reference population), with the
+  same hiding rule as the summary JSON (`metrics.summary._add_benchmark`): a
+  municipality's figures are shown only when both the municipality list and the
+  benchmark table show them.
 * fidelity: latest score and band from `rollout.municipality_status`, the item scores of
-  that review from the `report_latest_fidelity_items` query (not person-based).
-
-Switching means replacing the bodies of `benchmarks` and `fidelities`; the report data
-model (`ips_data.reports.model`) stays as it is.
+  that review from the `report_latest_fidelity_items` query (not person-based). Switch
+  to `ips_data.metrics.fidelity.fidelity_profile` (the IPS-25 profile: `weakest()`,
+  `overdue`) when it is on main; the report data model stays as it is.
 """
 
 from __future__ import annotations
@@ -24,9 +19,8 @@ from datetime import date
 import polars as pl
 
 from ips_data.loading.database import Dataset
-from ips_data.metrics import effect
+from ips_data.metrics import benchmark as bm
 from ips_data.metrics.filters import Filters
-from ips_data.metrics.stats import funnel_limits
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.reports.model import (
     Benchmark,
@@ -34,7 +28,6 @@ from ips_data.reports.model import (
     FidelityItem,
     FunnelCurve,
     FunnelPoint,
-    Position,
 )
 
 WEAKEST_ITEMS = 3  # how many of the lowest-scoring IPS-25 items a report lists
@@ -71,63 +64,46 @@ ITEM_NAMES: dict[int, tuple[str, str]] = dict(enumerate((
 
 
 
-def reference(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> effect.Funnel:
-    """The selection's funnel over every municipality: p̄ and the limits (names no one)."""
-    national = filters.unscoped().model_copy(update={"municipalities": (), "region": None})
-    return effect.funnel(ds, national, policy)
-
-
-def curve_of(funnel: effect.Funnel) -> FunnelCurve | None:
-    if funnel.pooled_share is None or funnel.curve.is_empty():
+def curve_of(bench: bm.Benchmark) -> FunnelCurve | None:
+    """The exact binomial limits of the benchmark funnel (none without a reference)."""
+    if bench.pooled_share is None or bench.curve.is_empty():
         return None
-    c = funnel.curve
-    return FunnelCurve(n=tuple(c["n"].to_list()), lower_998=tuple(c["lower_998"].to_list()),
-                       lower_95=tuple(c["lower_95"].to_list()),
-                       upper_95=tuple(c["upper_95"].to_list()),
-                       upper_998=tuple(c["upper_998"].to_list()))
-
-
-def position(share: float, n: int, pooled: float) -> Position:
-    """Where a share of n persons lies against the exact limits around ``pooled``."""
-    lim = {p: float(v) for p, v in funnel_limits(pooled, n).items()}
-    if share > lim[0.999]:
-        return "above_998"
-    if share < lim[0.001]:
-        return "below_998"
-    if share > lim[0.975]:
-        return "above_95"
-    if share < lim[0.025]:
-        return "below_95"
-    return "inside"
+    c = bench.curve
+    return FunnelCurve(n=tuple(c["n"].to_list()),
+                       lower_998=tuple(c["exact_lower_998"].to_list()),
+                       lower_95=tuple(c["exact_lower_95"].to_list()),
+                       upper_95=tuple(c["exact_upper_95"].to_list()),
+                       upper_998=tuple(c["exact_upper_998"].to_list()))
 
 
 def benchmarks(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
-               status: pl.DataFrame, ref: effect.Funnel) -> dict[int, Benchmark]:
-    """Per municipality of ``status`` (rows of `rollout.municipality_status`): O, E, O/E,
-    the (here crude) adjusted share and the position in the funnel. Suppressed → None."""
-    pooled = ref.pooled_share
-    curve = curve_of(ref)
-    points = tuple(
-        FunnelPoint(code=r["code"], n=r["n_ips_18"], share=r["job_or_education_any_18_ips"])
-        for r in status.iter_rows(named=True)
-        if r["n_ips_18"] is not None and r["job_or_education_any_18_ips"] is not None)
+               status: pl.DataFrame) -> tuple[dict[int, Benchmark], bm.Benchmark]:
+    """Per municipality of ``status`` (rows of `rollout.municipality_status` for the same
+    filters): O, E, O/E, adjusted share, p̄ and the position against the exact limits
+    (None where hidden); and the engine's benchmark itself (τ², I)."""
+    bench = bm.benchmark(ds, filters, policy)
+    rows = {r["municipality_code"]: r for r in bench.points.iter_rows(named=True)}
+    shown = {r["code"] for r in status.iter_rows(named=True)
+             if r["n_ips_18"] is not None and r["code"] in rows
+             and not rows[r["code"]]["suppressed"]}
+    points = tuple(FunnelPoint(code=c, n=rows[c]["n"], share=rows[c]["adjusted_share"])
+                   for c in sorted(shown) if rows[c]["adjusted_share"] is not None)
+    curve = curve_of(bench)
     out: dict[int, Benchmark] = {}
     for r in status.iter_rows(named=True):
-        n, share = r["n_ips_18"], r["job_or_education_any_18_ips"]
-        shown = n is not None and share is not None and n > 0 and pooled is not None
-        observed = round(share * n) if shown else None
-        expected = n * pooled if shown else None
-        oe = observed / expected if shown and expected else None
-        out[r["code"]] = Benchmark(
-            method="crude", n=n if shown else None, observed=observed, expected=expected,
-            oe_ratio=oe, adjusted_share=pooled * oe if oe is not None else None,
-            pooled_share=pooled,
-            position=position(share, n, pooled) if shown else None,
+        code = r["code"]
+        row = rows.get(code) if code in shown else None
+        out[code] = Benchmark(
+            n=row["n"] if row else None, observed=row["observed"] if row else None,
+            expected=row["expected"] if row else None,
+            oe_ratio=row["oe_ratio"] if row else None,
+            adjusted_share=row["adjusted_share"] if row else None,
+            pooled_share=bench.pooled_share,
+            position=row["exact_flag"] if row else None,
             curve=curve,
-            points=tuple(p.model_copy(update={"highlight": p.code == r["code"]})
-                         for p in points),
+            points=tuple(p.model_copy(update={"highlight": p.code == code}) for p in points),
         )
-    return out
+    return out, bench
 
 
 def _twelve_months_before(day: date) -> date:
@@ -162,4 +138,4 @@ def fidelities(ds: Dataset, filters: Filters, status: pl.DataFrame,
     return out
 
 
-__all__ = ["ITEM_NAMES", "benchmarks", "curve_of", "fidelities", "position", "reference"]
+__all__ = ["ITEM_NAMES", "benchmarks", "curve_of", "fidelities"]

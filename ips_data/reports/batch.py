@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ips_data.formatting import Lang
 from ips_data.loading.database import Dataset
-from ips_data.metrics import effect, rollout
+from ips_data.metrics import rollout
 from ips_data.metrics.filters import Filters
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -25,17 +25,17 @@ def region_filename(region: int) -> str:
 
 
 def municipality_pdf(ds: Dataset, filters: Filters, policy: DisclosurePolicy, code: int,
-                     lang: Lang = "da", *, reference: effect.Funnel | None = None) -> bytes:
+                     lang: Lang = "da") -> bytes:
     """The one-page report of municipality ``code`` (refused outside ``filters.scope``)."""
-    report = data.municipality_report(ds, filters, policy, code, reference=reference)
+    report = data.municipality_report(ds, filters, policy, code)
     texts, svgs = render.municipality_document(report, lang, adapters.ITEM_NAMES)
     return pdf.compile_pdf("municipality", texts, svgs)
 
 
 def region_pdf(ds: Dataset, filters: Filters, policy: DisclosurePolicy, region: int,
-               lang: Lang = "da", *, reference: effect.Funnel | None = None) -> bytes:
+               lang: Lang = "da") -> bytes:
     """The one-page summary of a region (refused unless the scope covers it all)."""
-    report = data.region_report(ds, filters, policy, region, reference=reference)
+    report = data.region_report(ds, filters, policy, region)
     texts, svgs = render.region_document(report, lang)
     return pdf.compile_pdf("region", texts, svgs)
 
@@ -65,14 +65,13 @@ def write_reports(ds: Dataset, filters: Filters, policy: DisclosurePolicy, out_d
         raise data.ReportError("no municipality given: name one or more, or a region")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    reference = adapters.reference(ds, filters, policy)
     written = []
     if region is not None:
         path = out_dir / region_filename(region)
-        path.write_bytes(region_pdf(ds, filters, policy, region, lang, reference=reference))
+        path.write_bytes(region_pdf(ds, filters, policy, region, lang))
         written.append(path)
     for code in codes:
         path = out_dir / report_filename(code)
-        path.write_bytes(municipality_pdf(ds, filters, policy, code, lang, reference=reference))
+        path.write_bytes(municipality_pdf(ds, filters, policy, code, lang))
         written.append(path)
     return written

@@ -1,6 +1,7 @@
-"""The reports' vector charts: matplotlib figures saved as SVG (text drawn as paths, so
-Danish letters render without any system font). No pyplot: each chart is its own
-`Figure`, safe to draw from several threads (Streamlit sessions)."""
+"""The reports' vector charts: matplotlib figures saved as SVG, their text kept as text
+in DejaVu Sans (Typst draws it with the same font files as the page, so Danish letters
+render and the chart text is selectable). No pyplot: each chart is its own `Figure`,
+safe to draw from several threads (Streamlit sessions)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ ARM_MARKERS = {"ips": "o", "ips_like": "s", "comparison": "D"}
 LIMIT_GREY = "#555555"
 OUTSIDE = "#D55E00"
 STYLE = {
-    "svg.fonttype": "path", "svg.hashsalt": "ips-report", "font.family": "DejaVu Sans",
+    "svg.fonttype": "none", "svg.hashsalt": "ips-report", "font.family": "DejaVu Sans",
     "font.size": 6.5, "axes.titlesize": 7, "axes.labelsize": 6.5, "xtick.labelsize": 6,
     "ytick.labelsize": 6, "legend.fontsize": 6, "axes.spines.top": False,
     "axes.spines.right": False, "axes.linewidth": 0.6, "lines.linewidth": 1.0,

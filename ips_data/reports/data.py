@@ -12,7 +12,7 @@ import polars as pl
 
 from ips_data.contract import CASELOAD_NORM, HORIZONS
 from ips_data.loading.database import Dataset
-from ips_data.metrics import effect, rollout
+from ips_data.metrics import adjusted, effect, rollout
 from ips_data.metrics.filters import Filters
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -74,9 +74,11 @@ def _diff(frame: pl.DataFrame, horizon: int, measure: str) -> Estimate:
 
 def effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> tuple[HorizonEffect, ...]:
     """Per horizon: each arm's n and shares with Wilson CIs, and the IPS − comparison
-    differences (Newcombe), from `effect.arm_effects` and `effect.differences`."""
+    differences (Newcombe) and the adjusted ones (ATT), from `effect.arm_effects`,
+    `effect.differences` and `adjusted.adjusted_differences`."""
     arms = effect.arm_effects(ds, filters, policy)
     diffs = effect.differences(ds, filters, policy)
+    adj = adjusted.adjusted_differences(ds, filters, policy)
     out = []
     for h in HORIZONS:
         rows = {r["arm"]: r for r in arms.filter(pl.col("horizon_months") == h)
@@ -89,6 +91,10 @@ def effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> tuple[Ho
                        for a in ARM_ORDER if a in rows),
             difference_any=_diff(diffs, h, "job_or_education_any"),
             difference_at_end=_diff(diffs, h, "job_or_education_at_end"),
+            adjusted_any=_diff(adj, h, "job_or_education_any"),
+            adjusted_at_end=_diff(adj, h, "job_or_education_at_end"),
+            support_share=next(iter(adj.filter(pl.col("horizon_months") == h)
+                                    ["support_share"].to_list()), None),
             not_yet_observable_ips=rows["ips"]["not_yet_observable"] if "ips" in rows else None,
         ))
     return tuple(out)
@@ -119,14 +125,12 @@ def _capacity(row: dict | None) -> Capacity:
                     caseload_per_fte=row.get("caseload_per_fte"), norm=CASELOAD_NORM)
 
 
-def municipality_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy, code: int,
-                        *, reference: effect.Funnel | None = None) -> MunicipalityReport:
+def municipality_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
+                        code: int) -> MunicipalityReport:
     """Everything the one-page report of municipality ``code`` shows.
 
     ``filters`` carries the viewer's scope (a municipality outside it is refused) and any
-    selection filters (start years, age bands, ...); its area is replaced by ``code``.
-    ``reference`` (the national funnel, `adapters.reference`) may be passed in when many
-    reports are made from the same selection."""
+    selection filters (start years, age bands, ...); its area is replaced by ``code``."""
     check_municipality(code, filters)
     mfilters = filters.model_copy(update={"municipalities": (code,), "region": None})
     status = rollout.municipality_status(ds, mfilters, policy)
@@ -134,8 +138,7 @@ def municipality_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
         raise ReportError(f"municipality {code} {MUNICIPALITIES[code].name} has no rows in "
                           "any table of the extract: nothing to report")
     row = status.row(0, named=True)
-    ref = reference if reference is not None else adapters.reference(ds, filters, policy)
-    bench = adapters.benchmarks(ds, mfilters, policy, status, ref).get(code)
+    bench = adapters.benchmarks(ds, mfilters, policy, status)[0].get(code)
     fidelity = adapters.fidelities(ds, mfilters, status, ds.as_of).get(code)
     region = MUNICIPALITIES[code].region_code
     return MunicipalityReport(
@@ -148,8 +151,8 @@ def municipality_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
     )
 
 
-def region_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy, region: int,
-                  *, reference: effect.Funnel | None = None) -> RegionReport:
+def region_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
+                  region: int) -> RegionReport:
     """The region summary: status counts, the region's effect, one row per municipality.
 
     Refused (ReportScopeError) unless the scope covers every municipality of the region:
@@ -162,8 +165,7 @@ def region_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy, regio
                                f"({filters.scope.label()})")
     rfilters = filters.model_copy(update={"municipalities": (), "region": region})
     status = rollout.municipality_status(ds, rfilters, policy).sort("code")
-    ref = reference if reference is not None else adapters.reference(ds, filters, policy)
-    bench = adapters.benchmarks(ds, rfilters, policy, status, ref)
+    bench, engine = adapters.benchmarks(ds, rfilters, policy, status)
     rows = tuple(
         RegionRow(code=r["code"], name=r["name"], status=r["status"],
                   years_since_implementation=r["years_since_implementation"],
@@ -180,8 +182,7 @@ def region_report(ds: Dataset, filters: Filters, policy: DisclosurePolicy, regio
         as_of=ds.as_of, threshold=policy.threshold,
         status_counts=rollout.status_counts(status), municipalities_in_region=len(codes),
         effect=effects(ds, rfilters, policy), rows=rows,
-        benchmark_method=first.method if first else "crude",
-        pooled_share=ref.pooled_share, curve=adapters.curve_of(ref),
+        pooled_share=engine.pooled_share, tau2=engine.tau2, curve=adapters.curve_of(engine),
         points=tuple(p.model_copy(update={"highlight": False})
                      for p in (first.points if first else ())),
     )

@@ -41,6 +41,10 @@ class HorizonEffect(_Frozen):
     arms: tuple[ArmShares, ...]
     difference_any: Estimate = Field(description="IPS − comparison, Newcombe interval.")
     difference_at_end: Estimate
+    adjusted_any: Estimate = Field(Estimate(), description="Adjusted difference (ATT by "
+                                   "exact stratification, contract 4b).")
+    adjusted_at_end: Estimate = Estimate()
+    support_share: float | None = None
     not_yet_observable_ips: int | None = None
 
 
@@ -76,9 +80,9 @@ class FunnelPoint(_Frozen):
 
 
 class Benchmark(_Frozen):
-    """Observed and expected IPS persons in job or education within 18 months."""
+    """Observed and expected IPS persons in job or education within 18 months
+    (`ips_data.metrics.benchmark`, contract 4b); None where hidden."""
 
-    method: Literal["crude", "adjusted"]
     n: int | None
     observed: int | None
     expected: float | None
@@ -160,7 +164,8 @@ class RegionReport(_Frozen):
     municipalities_in_region: int
     effect: tuple[HorizonEffect, ...]
     rows: tuple[RegionRow, ...]
-    benchmark_method: Literal["crude", "adjusted"]
     pooled_share: float | None
+    tau2: float | None = Field(description="Overdispersion τ² over the region's "
+                               "municipalities shown (DerSimonian–Laird).")
     curve: FunnelCurve | None
     points: tuple[FunnelPoint, ...]

@@ -130,6 +130,8 @@ def effect_section(effects: tuple[HorizonEffect, ...], f: Formatter) -> dict[str
         if any(a.arm == "ips" for a in e.arms) and any(a.arm == "comparison" for a in e.arms):
             rows.append([when, t("difference", lang), "", f.difference(e.difference_any),
                          f.difference(e.difference_at_end)])
+            rows.append([when, t("adjusted_difference", lang), "",
+                         f.difference(e.adjusted_any), f.difference(e.adjusted_at_end)])
     at_18 = next((e for e in effects if e.horizon == 18), None)
     note = t("effect_note", lang) if rows else t("effect_none", lang)
     if at_18 is not None and any(a.arm == "ips" for a in at_18.arms):
@@ -139,8 +141,14 @@ def effect_section(effects: tuple[HorizonEffect, ...], f: Formatter) -> dict[str
         "header": [t("col_horizon", lang), t("col_arm", lang), t("col_n", lang),
                    t("col_any", lang), t("col_end", lang)],
         "rows": rows,
-        "note": note + " " + t("effect_unadjusted", lang) if rows else note,
+        "note": note + " " + t("effect_adjusted", lang, support=_support(effects, f))
+        if rows else note,
     }
+
+
+def _support(effects: tuple[HorizonEffect, ...], f: Formatter) -> str:
+    at_18 = next((e for e in effects if e.horizon == 18), None)
+    return f.pct(at_18.support_share if at_18 else None)
 
 
 def benchmark_section(b: Benchmark | None, f: Formatter) -> dict[str, Any]:
@@ -148,8 +156,7 @@ def benchmark_section(b: Benchmark | None, f: Formatter) -> dict[str, Any]:
     head = t("sec_benchmark", lang)
     if b is None or b.n is None:
         return {"head": head, "rows": [], "note": t("bench_none", lang),
-                "method": t("bench_crude", lang) if b is None or b.method == "crude"
-                else t("bench_adjusted", lang)}
+                "method": t("bench_adjusted", lang)}
     return {"head": head, "rows": [
         [t("bench_n", lang), f.count(b.n)],
         [t("observed", lang), f.count(b.observed)],
@@ -158,8 +165,7 @@ def benchmark_section(b: Benchmark | None, f: Formatter) -> dict[str, Any]:
         [t("adjusted_share", lang), f.pct(b.adjusted_share)],
         [t("pooled", lang), f.pct(b.pooled_share)],
         [t("position", lang), t(f"pos_{b.position}", lang) if b.position else MISSING],
-    ], "note": "", "method": t("bench_crude" if b.method == "crude" else "bench_adjusted", lang)
-        + " " + t("funnel_limits", lang)}
+    ], "note": "", "method": t("bench_adjusted", lang) + " " + t("funnel_limits", lang)}
 
 
 def fidelity_section(fid: Fidelity, f: Formatter, item_names: dict[int, tuple[str, str]]
@@ -265,9 +271,10 @@ def region_document(r: RegionReport, lang: Lang) -> Document:
                    t("col_share18", lang), t("col_oe", lang), t("col_fidelity", lang)],
         "rows": rows,
         "benchmark_head": t("sec_benchmark", lang),
-        "benchmark_note": (t("pooled", lang) + ": " + f.pct(r.pooled_share) + ". "
-                           + t("bench_crude" if r.benchmark_method == "crude"
-                               else "bench_adjusted", lang) + " " + t("funnel_limits", lang)),
+        "benchmark_note": " ".join([
+            t("pooled", lang) + ": " + f.pct(r.pooled_share) + ".", t("bench_adjusted", lang),
+            t("funnel_limits", lang),
+            t("tau2", lang, tau2=f.number(r.tau2, 4)) if r.tau2 else t("tau2_none", lang)]),
         "footer": footer(r, f),
     }
     svgs = {}

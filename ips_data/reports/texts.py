@@ -50,8 +50,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "effect_note": ("n = deltagere med et opgjort udfald.", "n = participants with an outcome."),
     "effect_waiting": ("{waiting} IPS-deltagere er endnu ikke observerbare efter 18 måneder.",
                        "{waiting} IPS participants are not yet observable at 18 months."),
-    "effect_unadjusted": ("Forskellen er ikke justeret for forskelle mellem grupperne.",
-                          "The difference is not adjusted for differences between the groups."),
+    "adjusted_difference": ("Justeret forskel", "Adjusted difference"),
+    "effect_adjusted": (
+        "Den justerede forskel sammenligner med deltagere af samme startår, alder, køn og "
+        "ydelse (sammenligningsgruppen vægtet til IPS-deltagerne); {support} af "
+        "IPS-deltagerne efter 18 måneder havde en sådan sammenligning.",
+        "The adjusted difference compares like with like: start year, age, sex and benefit "
+        "(the comparison group weighted to the IPS participants); {support} of the IPS "
+        "participants at 18 months had such a comparison."),
     "effect_none": ("Ingen deltagere med opgjort udfald.", "No participants with an outcome."),
     # benchmark
     "sec_benchmark": ("Faktisk og forventet (IPS, 18 måneder)",
@@ -60,21 +66,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "expected": ("Forventet (E)", "Expected (E)"),
     "oe": ("O/E", "O/E"),
     "adjusted_share": ("Justeret andel", "Adjusted share"),
-    "pooled": ("Referenceandel (alle kommuner)", "Reference share (all municipalities)"),
+    "pooled": ("Referenceandel (hele udtrækket)", "Reference share (whole extract)"),
     "position": ("Placering i tragten", "Position in the funnel"),
     "pos_inside": ("inden for 95 %-grænserne", "inside the 95 % limits"),
     "pos_above_95": ("over den øvre 95 %-grænse", "above the upper 95 % limit"),
     "pos_above_998": ("over den øvre 99,8 %-grænse", "above the upper 99.8 % limit"),
     "pos_below_95": ("under den nedre 95 %-grænse", "below the lower 95 % limit"),
     "pos_below_998": ("under den nedre 99,8 %-grænse", "below the lower 99.8 % limit"),
-    "bench_crude": (
-        "Forventet = n × referenceandelen (ujusteret; den justerede sammenligning efter "
-        "startår, alder, køn og ydelse kommer med benchmark-modulet).",
-        "Expected = n × the reference share (crude; the comparison adjusted for start year, "
-        "age, sex and benefit comes with the benchmark module)."),
     "bench_adjusted": (
-        "Forventet efter startår, alder, køn og ydelse (indirekte standardisering).",
-        "Expected given start year, age, sex and benefit (indirect standardisation)."),
+        "Forventet (E) ud fra deltagernes startår, alder, køn og ydelse og andelene for "
+        "IPS-deltagere i hele udtrækket (indirekte standardisering); justeret andel = "
+        "referenceandel × O/E.",
+        "Expected (E) from the participants' start year, age, sex and benefit and the "
+        "shares of IPS participants in the whole extract (indirect standardisation); "
+        "adjusted share = reference share × O/E."),
+    "tau2": ("Overspredning mellem kommunerne: τ² = {tau2} (grænserne med overspredning "
+             "er bredere).",
+             "Overdispersion between the municipalities: τ² = {tau2} (the limits allowing "
+             "for it are wider)."),
+    "tau2_none": ("Ingen overspredning mellem kommunerne (τ² = 0).",
+                  "No overdispersion between the municipalities (τ² = 0)."),
     "bench_none": ("For få IPS-deltagere med 18-måneders udfald til en sammenligning.",
                    "Too few IPS participants with an 18-month outcome for a comparison."),
     "funnel_x": ("IPS-deltagere med 18-mdr.-udfald (n)", "IPS participants with an 18-month "
