@@ -5,14 +5,12 @@ from datetime import date
 
 import streamlit as st
 
-from ips_data import reports
 from ips_data.contract import CASELOAD_NORM, STATUSES
 from ips_data.formatting import fmt_date, fmt_int
-from ips_data.metrics.filters import Filters
-from ips_data.municipalities import MUNICIPALITIES
 from ui import charts, rollout_charts, state
 from ui.cards import card
 from ui.i18n import label, t
+from ui.report_buttons import report_downloads
 from ui.tables import Col, show
 
 sel = state.selection()
@@ -100,25 +98,6 @@ else:
     charts.show(rollout_charts.caseload(status, when, CASELOAD_NORM, lang),
                 alt=t("fig_caseload", lang))
 
-# One-page PDF reports (built on click, in the page's language)
-st.subheader(t("report_head", lang))
-st.caption(t("report_intro", lang, date=fmt_date(sel.ds.as_of, lang)))
-report_filters = Filters(scope=sel.filters.scope)
-pick_col, button_col = st.columns([2, 3], vertical_alignment="bottom")
-codes = [c for c in status["code"].to_list() if sel.filters.scope.allows(c)]
-code = pick_col.selectbox(t("report_pick", lang), codes, key="report-kom",
-                          format_func=lambda c: f"{c} {MUNICIPALITIES[c].name}")
-buttons = button_col.container(horizontal=True)
-if code is not None:
-    buttons.download_button(
-        t("report_button", lang), file_name=reports.report_filename(code),
-        data=lambda: reports.municipality_pdf(sel.ds, report_filters, sel.policy, code, lang),
-        mime="application/pdf", key="dl-report", on_click="ignore", icon=":material/download:")
-region = sel.filters.region
-if region is not None and all(sel.filters.scope.allows(c) for c in reports.region_codes(region)):
-    buttons.download_button(
-        t("report_region_button", lang), file_name=f"region-{region}.pdf",
-        data=lambda: reports.region_pdf(sel.ds, report_filters, sel.policy, region, lang),
-        mime="application/pdf", key="dl-report-region", on_click="ignore",
-        icon=":material/download:")
 
+# One-page PDF reports (built on click, in the page's language)
+report_downloads(sel, status["code"].to_list())
