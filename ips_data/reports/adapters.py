@@ -6,10 +6,8 @@
   same hiding rule as the summary JSON (`metrics.summary._add_benchmark`): a
   municipality's figures are shown only when both the municipality list and the
   benchmark table show them.
-* fidelity: latest score and band from `rollout.municipality_status`, the item scores of
-  that review from the `report_latest_fidelity_items` query (not person-based). Switch
-  to `ips_data.metrics.fidelity.fidelity_profile` (the IPS-25 profile: `weakest()`,
-  `overdue`) when it is on main; the report data model stays as it is.
+* fidelity: `ips_data.metrics.fidelity.fidelity_profile` (the IPS-25 profile: latest
+  review's total, band and date, whether it is overdue, its lowest-scored items).
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ import polars as pl
 
 from ips_data.loading.database import Dataset
 from ips_data.metrics import benchmark as bm
+from ips_data.metrics import fidelity
 from ips_data.metrics.filters import Filters
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.reports.model import (
@@ -31,37 +30,6 @@ from ips_data.reports.model import (
 )
 
 WEAKEST_ITEMS = 3  # how many of the lowest-scoring IPS-25 items a report lists
-
-#: The 25 IPS-25 items (Danish, English), numbered as the contract's item_01 … item_25.
-ITEM_NAMES: dict[int, tuple[str, str]] = dict(enumerate((
-    ("Sagsstammens størrelse", "Caseload size"),
-    ("Medarbejdere dedikeret til beskæftigelse", "Employment services staff"),
-    ("Generalister", "Vocational generalists"),
-    ("Integration via teamtilknytning", "Integration through team assignment"),
-    ("Integration via hyppig teamkontakt", "Integration through frequent team contact"),
-    ("Samarbejde med jobcentret", "Collaboration with vocational rehabilitation"),
-    ("IPS-enhed", "Vocational unit"),
-    ("Lederens rolle", "Role of employment supervisor"),
-    ("Ingen eksklusionskriterier", "Zero exclusion criteria"),
-    ("Fokus på ordinær beskæftigelse", "Agency focus on competitive employment"),
-    ("Ledelsens opbakning", "Executive team support"),
-    ("Rådgivning om ydelser og økonomi", "Work incentives planning"),
-    ("Åbenhed over for arbejdsgiver", "Disclosure"),
-    ("Løbende arbejdsbaseret afklaring", "Ongoing work-based assessment"),
-    ("Hurtig jobsøgning", "Rapid job search"),
-    ("Individuel jobsøgning", "Individualised job search"),
-    ("Jobudvikling: hyppig arbejdsgiverkontakt", "Job development: frequent employer contact"),
-    ("Jobudvikling: kvalitet af arbejdsgiverkontakt",
-     "Job development: quality of employer contact"),
-    ("Forskellige jobtyper", "Diversity of job types"),
-    ("Forskellige arbejdsgivere", "Diversity of employers"),
-    ("Ordinære job", "Competitive jobs"),
-    ("Individuel opfølgende støtte", "Individualised follow-along supports"),
-    ("Tidsubegrænset opfølgende støtte", "Time-unlimited follow-along supports"),
-    ("Indsats i lokalsamfundet", "Community-based services"),
-    ("Opsøgende kontakt", "Assertive engagement and outreach"),
-), start=1))
-
 
 
 def curve_of(bench: bm.Benchmark) -> FunnelCurve | None:
@@ -106,36 +74,25 @@ def benchmarks(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
     return out, bench
 
 
-def _twelve_months_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 def fidelities(ds: Dataset, filters: Filters, status: pl.DataFrame,
                as_of: date) -> dict[int, Fidelity]:
-    """Per municipality of ``status``: the latest review's score, band, date, whether it
-    is overdue (older than 12 months) and its lowest-scoring items."""
-    params = filters.params()
-    items = ds.query("report_latest_fidelity_items",
-                     {"municipalities": params["municipalities"], "region": params["region"],
-                      "as_of": as_of})
-    by_code = {r["code"]: r["items"] for r in items.iter_rows(named=True)}
-    cutoff = _twelve_months_before(as_of)
+    """Per municipality of ``status``: the latest review's score, band and date, whether
+    it is overdue (older than 12 months) and its lowest-scored items (ties in item
+    order), from `metrics.fidelity.fidelity_profile` (not person-based)."""
     out: dict[int, Fidelity] = {}
-    for r in status.iter_rows(named=True):
-        scores = by_code.get(r["code"]) or []
-        scored = [(s, i + 1) for i, s in enumerate(scores) if s is not None]
-        weakest = sorted(scored)[:WEAKEST_ITEMS]
-        assessed = r["fidelity_date"]
-        out[r["code"]] = Fidelity(
-            score=r["fidelity_score"], band=r["fidelity_band"], assessed=assessed,
-            overdue=assessed is not None and assessed < cutoff,
-            has_items=bool(scored),
-            weakest=tuple(FidelityItem(number=i, score=s) for s, i in weakest),
+    for code in status["code"].to_list():
+        profile = fidelity.fidelity_profile(ds, filters, code, as_of)
+        if profile is None:
+            out[code] = Fidelity(score=None, band=None, assessed=None, overdue=False)
+            continue
+        out[code] = Fidelity(
+            score=profile.latest_total, band=profile.latest_band,
+            assessed=profile.latest_date, overdue=profile.overdue,
+            has_items=profile.has_items,
+            weakest=tuple(FidelityItem(number=r["item"], score=r["latest"])
+                          for r in profile.weakest(WEAKEST_ITEMS).iter_rows(named=True)),
         )
     return out
 
 
-__all__ = ["ITEM_NAMES", "benchmarks", "curve_of", "fidelities"]
+__all__ = ["benchmarks", "curve_of", "fidelities"]

@@ -12,7 +12,7 @@ from ips_data.metrics import rollout
 from ips_data.metrics.filters import Filters
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy
-from ips_data.reports import adapters, data, pdf, render
+from ips_data.reports import data, pdf, render
 
 
 def report_filename(code: int) -> str:
@@ -28,7 +28,7 @@ def municipality_pdf(ds: Dataset, filters: Filters, policy: DisclosurePolicy, co
                      lang: Lang = "da") -> bytes:
     """The one-page report of municipality ``code`` (refused outside ``filters.scope``)."""
     report = data.municipality_report(ds, filters, policy, code)
-    texts, svgs = render.municipality_document(report, lang, adapters.ITEM_NAMES)
+    texts, svgs = render.municipality_document(report, lang)
     return pdf.compile_pdf("municipality", texts, svgs)
 
 

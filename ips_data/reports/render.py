@@ -18,6 +18,7 @@ from ips_data.formatting import (
     fmt_pct,
     fmt_pp,
 )
+from ips_data.metrics.fidelity import ITEMS
 from ips_data.reports import charts
 from ips_data.reports.model import (
     Benchmark,
@@ -168,8 +169,7 @@ def benchmark_section(b: Benchmark | None, f: Formatter) -> dict[str, Any]:
     ], "note": "", "method": t("bench_adjusted", lang) + " " + t("funnel_limits", lang)}
 
 
-def fidelity_section(fid: Fidelity, f: Formatter, item_names: dict[int, tuple[str, str]]
-                     ) -> dict[str, Any]:
+def fidelity_section(fid: Fidelity, f: Formatter) -> dict[str, Any]:
     lang = f.lang
     head = t("sec_fidelity", lang)
     if fid.score is None:
@@ -180,7 +180,7 @@ def fidelity_section(fid: Fidelity, f: Formatter, item_names: dict[int, tuple[st
     if fid.overdue:
         lines.append(t("fidelity_overdue", lang))
     items = [t("item", lang, no=i.number, score=i.score,
-               name=item_names[i.number][0 if lang == "da" else 1]) for i in fid.weakest]
+               name=label("fidelity_item", ITEMS[i.number - 1], lang)) for i in fid.weakest]
     if not fid.has_items:
         lines.append(t("weakest_none", lang))
     return {"head": head, "lines": lines, "items": items,
@@ -214,8 +214,7 @@ def footer(report: MunicipalityReport | RegionReport, f: Formatter) -> dict[str,
 
 
 # ----------------------------------------------------------------------------- documents
-def municipality_document(r: MunicipalityReport, lang: Lang,
-                          item_names: dict[int, tuple[str, str]]) -> Document:
+def municipality_document(r: MunicipalityReport, lang: Lang) -> Document:
     f = Formatter(lang, r.threshold)
     texts = {
         "lang": lang,
@@ -226,7 +225,7 @@ def municipality_document(r: MunicipalityReport, lang: Lang,
         "capacity": capacity_section(r.capacity, f),
         "effect": effect_section(r.effect, f),
         "benchmark": benchmark_section(r.benchmark, f),
-        "fidelity": fidelity_section(r.fidelity, f, item_names),
+        "fidelity": fidelity_section(r.fidelity, f),
         "trend": trend_section(r.trend, f),
         "footer": footer(r, f),
     }
