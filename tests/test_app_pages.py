@@ -496,5 +496,5 @@ def test_rollout_page_offers_the_pdf_reports(monkeypatch, sample_dir, params, bu
     assert [x for x in labels if x in {t(k, "da") for k in buttons}] == [t(k, "da")
                                                                          for k in buttons]
     assert t("report_region_button", "da") in labels or "region" not in params
-    pick = [s for s in at.selectbox if s.label == t("report_pick", "da")]
-    assert len(pick) == 1 and pick[0].value == 101
+    pick = at.selectbox(key="report-kom")
+    assert pick.label == t("report_pick", "da") and pick.value == 101

@@ -426,7 +426,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "municipality (without the page's filters): status, participants, "
                      "job/education, observed and expected, fidelity and the trend by start "
                      "year."),
-    "report_pick": ("Kommune", "Municipality"),
+    "report_pick": ("Kommune i rapporten", "Municipality of the report"),
     "report_button": ("Hent rapport (PDF)", "Download report (PDF)"),
     "report_region_button": ("Hent regionsoversigt (PDF)", "Download region summary (PDF)"),
 }
