@@ -77,6 +77,12 @@ def _bare(share: float, lang: str = "da") -> str:
     return fmt_pct(share, lang=lang).removesuffix(" %").removesuffix("%")
 
 
+def _interval(low: float, high: float, lang: str) -> str:
+    """'(5,3–14,3)'; with spaces around the dash when a bound is negative."""
+    dash = "–" if low >= 0 and high >= 0 else " – "
+    return f"({_bare(low, lang)}{dash}{_bare(high, lang)})"
+
+
 @pytest.fixture(scope="module")
 def region_dir(tmp_path_factory) -> Path:
     """Every report of Region Hovedstaden, written once by the CLI."""
@@ -127,14 +133,14 @@ def _expected_figures(doc: dict, lang: str = "da") -> list[str]:
                 low, high = proportion_confint(round(share * n), n, alpha=0.05,
                                                method="wilson")
                 want.append(f"{fmt_pct(share, lang=lang)} "
-                            f"({_bare(low, lang)}–{_bare(high, lang)})")
+                            f"{_interval(low, high, lang)}")
         for kind in ("difference", "adjusted_difference"):
             for measure in ("job_or_education_any", "job_or_education_at_end"):
                 diff = block[kind][measure]
                 if diff["estimate"] is not None:
                     low, high = diff["ci95"]
                     want.append(f"{fmt_pp(diff['estimate'], lang=lang)} "
-                                f"({_bare(low, lang)}–{_bare(high, lang)})")
+                                f"{_interval(low, high, lang)}")
     return want
 
 

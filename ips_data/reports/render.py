@@ -52,6 +52,11 @@ class Formatter:
     def _bare_pct(self, x: float | None) -> str:
         return fmt_pct(x, lang=self.lang).removesuffix(" %").removesuffix("%")
 
+    def interval(self, low: float, high: float) -> str:
+        """'(5,3–14,3)'; spaced when a bound is negative: '(-4,7 – -1,3)'."""
+        dash = "–" if low >= 0 and high >= 0 else " – "
+        return f"({self._bare_pct(low)}{dash}{self._bare_pct(high)})"
+
     def share(self, n: int | None, e: Estimate) -> str:
         """'60,1 % (56,8–63,4)' / '60.1% (56.8–63.4)'; the policy label when suppressed."""
         if n is None:
@@ -60,7 +65,7 @@ class Formatter:
             return MISSING
         text = self.pct(e.estimate)
         if e.low is not None and e.high is not None:
-            text += f" ({self._bare_pct(e.low)}–{self._bare_pct(e.high)})"
+            text += " " + self.interval(e.low, e.high)
         return text
 
     def difference(self, e: Estimate) -> str:
@@ -69,7 +74,7 @@ class Formatter:
             return MISSING
         text = fmt_pp(e.estimate, lang=self.lang)
         if e.low is not None and e.high is not None:
-            text += f" ({self._bare_pct(e.low)}–{self._bare_pct(e.high)})"
+            text += " " + self.interval(e.low, e.high)
         return text
 
     def caseload(self, active: int | None, fte: float | None, caseload: float | None) -> str:
