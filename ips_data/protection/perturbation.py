@@ -128,3 +128,46 @@ def publish_totals(frame: pl.DataFrame, columns: Iterable[str], *,
                       for s, k, m in zip(totals, keys, largest, strict=True)]
         out[col] = totals
     return out
+
+
+def _noise_rows() -> str:
+    rows, low = [], Fraction(0)
+    for bound, v in NOISE_TABLE:
+        rows.append(f"| [{float(low):g}, {float(bound):g}) | {v:+d} |" if v else
+                    f"| [{float(low):g}, {float(bound):g}) | 0 |")
+        low = bound
+    return "\n".join(rows)
+
+
+#: Contract section 5b restated for docs/contract.md (the noise table from NOISE_TABLE).
+CONTRACT_TEXT = f"""## Disclosure control: perturbation and suppression (section 5b)
+
+Every person count and every total of a magnitude (weeks, DKK) that reaches a viewer
+(pages, charts, exports, the default `ips-data summary --json`) is perturbed with the
+cell key method, then suppressed.
+
+- Record keys: r = the first 8 bytes of SHA-256(secret ‖ "n" ‖ person_id), read as an
+  unsigned big-endian integer, ÷ 2⁶⁴; r′ the same with "s". The secret is
+  `IPS_PERTURBATION_KEY`, else one generated once and kept in the cache folder (mode 0600).
+- Counts: κ = frac(Σ r) over exactly the persons counted; published c′ = c + v(κ); a
+  count of 0 stays 0.
+
+| κ | v |
+|---|---|
+{_noise_rows()}
+
+- Totals of a non-negative magnitude x: S′ = S + v(κ′) · 0.1 · max(x), κ′ = frac(Σ r′)
+  over the same persons.
+- Derived figures only from published ones: share = k′ / n′ (k′ kept within [0, n′]),
+  mean = S′ / n′, intervals from k′, n′, S′ with the exact within-cell variance;
+  differences and savings from the published parts.
+- Primary suppression: hidden when c < threshold or c′ < threshold (threshold 5 by
+  default, never below 3).
+- Secondary suppression: in every table with a shown total (or whose cells add up to a
+  figure shown elsewhere, e.g. the municipality list and the selection's total), when
+  the hidden cells' exact total is above 0 and below the threshold, more non-zero cells
+  are hidden, smallest first, until it is at least the threshold. A zero cell never
+  counts as protection.
+- `ips-data summary --exact`: the same JSON without perturbation (suppression still
+  applies). The same input, secret and options give byte-identical JSON.
+"""
