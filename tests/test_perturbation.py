@@ -287,6 +287,14 @@ def test_a_bad_secret_file_is_a_clear_error(monkeypatch, tmp_path, content, mode
     assert str(path) in str(info.value)
 
 
+def test_an_unwritable_cache_folder_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.delenv("IPS_PERTURBATION_KEY", raising=False)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(sec.SecretError, match="IPS_PERTURBATION_KEY"):
+        sec.perturbation_secret(blocker / "cache")
+
+
 def test_a_new_secret_rebuilds_the_stored_database(monkeypatch, tmp_path):
     root = tiny_extract(tmp_path / "x")
     cache = tmp_path / "cache"

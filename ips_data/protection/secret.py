@@ -73,9 +73,14 @@ def perturbation_secret(cache_dir: Path | None = None) -> str:
     if value:
         return value
     path = secret_path(cache_dir)
-    if path.exists():
-        return _read(path)
-    return _create(path)
+    try:
+        if path.exists():
+            return _read(path)
+        return _create(path)
+    except OSError as exc:
+        raise SecretError(f"{path}: the perturbation secret cannot be read or created "
+                          f"({exc.strerror or exc}); set {SECRET_ENV} or make the folder "
+                          "writable") from exc
 
 
 def secret_digest(secret: str) -> str:
