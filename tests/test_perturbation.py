@@ -226,8 +226,12 @@ def test_a_municipality_has_the_same_n_everywhere(sample, code):
                             tables.Col("n_ips_18", "n", "int", hidden_by="n_ips_18")], sel)
     exported = pl.read_csv(io.BytesIO(csv), infer_schema=False).filter(
         pl.col("kode") == str(code))["n"][0]
+    from ips_data.metrics import benchmark
+
+    bench = benchmark.benchmark(sample, everyone, policy).points.filter(
+        pl.col("municipality_code") == code)["n"][0]
     assert n_list is not None, "pick a municipality shown in the list"
-    assert n_list == funnel == grouped == total == alone_list == int(exported)
+    assert n_list == funnel == grouped == total == alone_list == int(exported) == bench
     # and it is the published count of exactly those persons (independent oracle)
     ids = sample.table("fct_outcomes").filter(
         (pl.col("municipality_code") == code) & (pl.col("arm") == "ips")

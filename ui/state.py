@@ -29,7 +29,16 @@ from ips_data.formatting import fmt_date
 from ips_data.loading.database import Dataset, load_dataset
 from ips_data.loading.discovery import discover, resolve_data_dir
 from ips_data.loading.store import app_cache_dir
-from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics import (
+    adjusted,
+    benchmark,
+    costs,
+    effect,
+    fidelity,
+    rollout,
+    rollout_map,
+    trend,
+)
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
@@ -130,6 +139,15 @@ _ENGINE: dict[str, Callable[..., Any]] = {
     "costs_by_category": costs.costs_by_category,
     "savings_by_municipality": costs.savings_by_municipality,
     "municipality_status": rollout.municipality_status,
+    "rollout_map": rollout_map.map_figures,
+    "fidelity_profile": lambda ds, filters, _policy, **kw: fidelity.fidelity_profile(
+        ds, filters, **kw),
+    "reviewed_municipalities": lambda ds, filters, _policy, **kw:
+        fidelity.reviewed_municipalities(ds, filters, **kw),
+    "start_year_trend": trend.start_year_trend,
+    "adjusted_differences": adjusted.adjusted_differences,
+    "balance": adjusted.balance,
+    "benchmark": benchmark.benchmark,
 }
 
 

@@ -171,3 +171,9 @@ cell key method, then suppressed.
 - `ips-data summary --exact`: the same JSON without perturbation (suppression still
   applies). The same input, secret and options give byte-identical JSON.
 """
+
+
+def combine_keys(key_sums: Iterable[int | None]) -> int:
+    """The key sum of a union of disjoint cells: their key sums added, mod 2⁶⁴ (exact;
+    e.g. a municipality's persons from its strata)."""
+    return sum(int(k) for k in key_sums if k is not None) % TWO_64
