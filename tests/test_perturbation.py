@@ -22,9 +22,10 @@ from fixtures import TINY_CMP, TINY_IPS, tiny_extract
 
 from ips_data.loading import store
 from ips_data.loading.database import load_dataset
-from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics import adjusted, benchmark, costs, effect, rollout
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
+from ips_data.metrics.trend import start_year_trend
 from ips_data.protection import perturbation as pt
 from ips_data.protection import secret as sec
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -171,6 +172,13 @@ def test_published_cell_of_the_tiny_extract_by_hand(tiny):
     assert saving["estimate"] == pytest.approx(expected)
 
 
+def test_trend_publishes_the_same_counts(tiny):
+    trend = start_year_trend(tiny, Filters(scope=ALL), PUBLISHED).filter(
+        pl.col("start_year") == 2022).row(0, named=True)
+    assert trend["participants"] == cellkey_oracle.count(TINY_IPS)  # all six began in 2022
+    assert trend["n_18"] == cellkey_oracle.count(TINY_IPS)
+
+
 def test_no_exact_or_key_column_leaves_the_engine(tiny):
     f = Filters(scope=ALL)
     frames = [
@@ -181,6 +189,8 @@ def test_no_exact_or_key_column_leaves_the_engine(tiny):
         costs.costs_by_category(tiny, f, PUBLISHED),
         costs.savings_by_municipality(tiny, f, PUBLISHED, horizon=18),
         rollout.municipality_status(tiny, f, PUBLISHED),
+        start_year_trend(tiny, f, PUBLISHED), adjusted.adjusted_differences(tiny, f, PUBLISHED),
+        benchmark.benchmark(tiny, f, PUBLISHED).points,
     ]
     for frame in frames:
         leaked = [c for c in frame.columns if c.endswith(("_exact", "_key", "_max", "_sq"))
@@ -226,8 +236,6 @@ def test_a_municipality_has_the_same_n_everywhere(sample, code):
                             tables.Col("n_ips_18", "n", "int", hidden_by="n_ips_18")], sel)
     exported = pl.read_csv(io.BytesIO(csv), infer_schema=False).filter(
         pl.col("kode") == str(code))["n"][0]
-    from ips_data.metrics import benchmark
-
     bench = benchmark.benchmark(sample, everyone, policy).points.filter(
         pl.col("municipality_code") == code)["n"][0]
     assert n_list is not None, "pick a municipality shown in the list"
