@@ -37,8 +37,7 @@ with head[1]:
         rejected = len(report.rejected())
         st.badge(t("ov_health_bad", lang, n=rejected) if rejected
                  else t("ov_health_problems", lang), icon=":material/warning:", color="orange")
-        st.page_link("pages/data.py", label=t("ov_health_link", lang),
-                     icon=":material/fact_check:")
+        state.data_link(sel)
 
 if not state.any_participants(sel):
     st.info(t("no_selection", lang))

@@ -27,8 +27,11 @@ when = st.date_input(t("as_of_date", lang), value=sel.ds.as_of, min_value=date(2
                      bind="query-params", width=220)
 status = state.call(sel, "municipality_status", as_of=when)
 
-k, agreed, n = state.collaborating(sel, when)
-st.progress(k / n, text=t("progress", lang, k=k, a=agreed, n=n, date=fmt_date(when, lang)))
+k, agreed, n = state.collaborating(sel, when)  # within the viewer's scope
+if n:
+    st.progress(k / n, text=t("progress", lang, k=k, a=agreed, n=n, date=fmt_date(when, lang)))
+    if not sel.filters.scope.is_all:
+        st.caption(t("rollout_scope_total", lang, n=n))
 counts = state.status_counts(status.to_dicts())
 for col, code in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     card(col, label("status", code, lang), fmt_int(counts[code], lang))

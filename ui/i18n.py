@@ -399,6 +399,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "trend_table": ("Vis tallene som tabel", "Show the figures as a table"),
     "col_participants": ("IPS-deltagere", "IPS participants"),
     "col_n18": ("n med 18 mdr.", "n with 18 months"),
+    # login and access scopes (issue 12)
+    "login": ("Log ind", "Log in"),
+    "logout": ("Log ud", "Log out"),
+    "login_intro": ("IPS-dashboardet kræver login.", "The IPS dashboard requires login."),
+    "logged_in_as": ("Logget ind som {user}", "Logged in as {user}"),
+    "open_demo": ("Åben demo uden login: alle kommuner vises.",
+                  "Open demo without login: every municipality is shown."),
+    "scope_caption": ("Din adgang: {scope}", "Your access: {scope}"),
+    "no_scope": ("Din bruger ({user}) har ikke adgang til nogen kommuner. Kontakt "
+                 "administratoren af dashboardet for at få adgang.",
+                 "Your user ({user}) has access to no municipality. Ask the dashboard's "
+                 "administrator for access."),
+    "config_error": ("Dashboardet er ikke sat korrekt op og åbnes ikke: {error}",
+                     "The dashboard is not configured correctly and does not open: {error}"),
+    "out_of_scope": ("{n} kommune(r) eller region(er) i adressen ligger uden for din adgang "
+                     "og er ignoreret.",
+                     "{n} municipality(ies) or region(s) in the address are outside your "
+                     "access and were ignored."),
+    "rollout_scope_total": ("Tællingen omfatter de kommuner i Region Hovedstaden, du har "
+                            "adgang til ({n}).",
+                            "The count covers the municipalities of Region Hovedstaden you "
+                            "have access to ({n})."),
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
