@@ -68,7 +68,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     )
     ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of)
     try:
-        doc = build_summary(ds, filters, DisclosurePolicy(threshold=args.threshold))
+        policy = DisclosurePolicy(threshold=args.threshold, perturb=not args.exact)
+        doc = build_summary(ds, filters, policy)
     finally:
         ds.close()
     if args.json:
@@ -188,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start-year-to", type=int, default=None)
     p.add_argument("--threshold", type=int, default=5,
                    help="disclosure threshold (default 5, never below 3)")
+    p.add_argument("--exact", action="store_true",
+                   help="exact figures without cell key perturbation (suppression still "
+                   "applies): for analysts who hold the files anyway")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("report", help="one-page PDF report per municipality; region summary")

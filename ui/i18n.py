@@ -47,9 +47,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "The selection holds no participants. Widen the filters in the sidebar "
                      "(e.g. start year, municipalities or age band)."),
     "suppressed_note": ("Tal bygget på færre end {k} personer vises som »{label}« "
-                        "(diskretionering).",
+                        "(diskretionering). Tallene er tilføjet en lille fast støj (højst "
+                        "±2 personer) for at beskytte små grupper; de samme personer giver "
+                        "altid det samme tal.",
                         "Figures based on fewer than {k} persons are shown as \"{label}\" "
-                        "(disclosure control)."),
+                        "(disclosure control). The figures carry a small fixed noise (at "
+                        "most ±2 persons) to protect small groups; the same persons always "
+                        "give the same figure."),
     "download_csv": ("Hent CSV", "Download CSV"),
     "download_xlsx": ("Hent Excel", "Download Excel"),
     "ci95": ("95 %-konfidensinterval", "95 % confidence interval"),
