@@ -7,12 +7,13 @@ sample_data/). The pages live in pages/, each file named like its URL path (see
 
 import streamlit as st
 
-from ui import bound, state
+from ui import a11y, bound, state
 from ui.i18n import t
 
 st.set_page_config(page_title="IPS", page_icon=":material/work:", layout="wide")
 
 lang = bound.language_toggle()
+a11y.document_language(lang)  # <html lang> follows the language (Streamlit has no setting)
 pages = [
     st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:",
             default=True),
@@ -24,7 +25,11 @@ pages = [
             url_path="udrulning"),
     st.Page("pages/data.py", title=t("nav_data", lang), icon=":material/database:",
             url_path="data"),
+    st.Page(a11y.STATEMENT_PAGE, title=t("nav_a11y", lang),
+            icon=":material/accessibility_new:", url_path="tilgaengelighed",
+            visibility="hidden"),
 ]
 page = st.navigation(pages)
 state.sidebar(lang)
+a11y.statement_link(lang)
 page.run()

@@ -405,3 +405,24 @@ def code_of(kind: str, text: object) -> object:
         if text == code or text in names:
             return code
     return text
+
+
+# Accessibility (issue 16): the statement page, its link and the charts' text alternatives.
+TEXTS.update({
+    "nav_a11y": ("Tilgængelighed", "Accessibility"),
+    "a11y_link": ("Tilgængelighedserklæring", "Accessibility statement"),
+    "a11y_title": ("Tilgængelighedserklæring", "Accessibility statement"),
+    "a11y_english_note": ("", "The statement is in Danish, as the Danish web accessibility "
+                          "act asks; a summary in English follows it."),
+    "chart_alt": ("Diagram: {title}. Tallene står i tabellen på siden.",
+                  "Chart: {title}. The figures are in the table on this page."),
+    "diff_table": ("Forskel pr. opfølgningstid", "Difference per follow-up horizon"),
+    "col_horizon": ("Opfølgning", "Follow-up"),
+    "col_measure": ("Mål", "Measure"),
+    "timeline_table": ("Statusperioder som tabel", "Status periods as a table"),
+    "col_from": ("Fra", "From"),
+    "col_to": ("Til", "To"),
+    "funnel_inside": ("Inden for grænserne", "Within the limits"),
+    "funnel_out95": ("Uden for 95 %-grænsen", "Outside the 95 % limit"),
+    "funnel_out998": ("Uden for 99,8 %-grænsen", "Outside the 99.8 % limit"),
+})

@@ -1,0 +1,68 @@
+"""Accessibility pieces every page shares (WCAG 2.1 AA, issue 16).
+
+* `document_language`: Streamlit serves one `index.html` with ``<html lang="en">`` and has
+  no setting for it, so a screen reader would read the Danish pages with English
+  pronunciation. A tiny script, drawn by `st.html` in the main document on every run,
+  sets ``document.documentElement.lang`` to the session's language ("da" or "en"). It
+  runs again whenever the language changes (its text changes), and a
+  `MutationObserver` puts the language back if anything else resets the attribute.
+* `statement_link`: the sidebar's link to the accessibility statement (a hidden page,
+  `pages/tilgaengelighed.py`), and `statement_markdown`, the statement itself: the
+  README section "Tilgængelighed", so there is one text to keep up to date.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import streamlit as st
+
+from ui.i18n import Lang, t
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+STATEMENT_HEADING = "## Tilgængelighed"
+STATEMENT_PAGE = "pages/tilgaengelighed.py"
+
+_LANG_SCRIPT = """<script>
+(() => {{
+  const lang = {lang};
+  const root = document.documentElement;
+  root.lang = lang;
+  if (window.__ipsLangObserver) window.__ipsLangObserver.disconnect();
+  window.__ipsLangObserver = new MutationObserver(() => {{
+    if (root.lang !== lang) root.lang = lang;
+  }});
+  window.__ipsLangObserver.observe(root, {{attributes: true, attributeFilter: ["lang"]}});
+}})();
+</script>"""
+
+
+def language_script(lang: Lang) -> str:
+    """The script that sets the document's language (a JSON string literal: no injection)."""
+    return _LANG_SCRIPT.format(lang=json.dumps(lang))
+
+
+def document_language(lang: Lang) -> None:
+    """Set ``<html lang>`` to the session's language (drawn in the sidebar: no gap on
+    the page)."""
+    st.sidebar.html(language_script(lang), unsafe_allow_javascript=True)
+
+
+def statement_link(lang: Lang) -> None:
+    """The link to the accessibility statement, at the foot of the sidebar."""
+    st.sidebar.page_link(STATEMENT_PAGE, label=t("a11y_link", lang),
+                         icon=":material/accessibility_new:")
+
+
+def statement_markdown(readme: Path = README) -> str:
+    """The README's section "Tilgængelighed" (without its heading), up to the next
+    section of the same level. Raises LookupError naming the file when it is missing."""
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    try:
+        start = lines.index(STATEMENT_HEADING)
+    except ValueError:
+        raise LookupError(f"{readme}: no section {STATEMENT_HEADING!r}") from None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+               len(lines))
+    return "\n".join(lines[start + 1:end]).strip()
