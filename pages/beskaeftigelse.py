@@ -48,6 +48,16 @@ with diff_col:
         st.info(t("diff_none", lang))
     else:
         charts.show(charts.difference_forest(diffs, measure, lang), alt=t("difference", lang))
+        with st.expander(t("diff_table", lang)):  # the forest plot's figures as a table
+            show(diffs.filter(diffs["measure"] == measure), [
+                Col("horizon_months", t("col_horizon", lang), "int", hidden_by=None),
+                Col("n_ips", "n IPS", "int", hidden_by="n_ips"),
+                Col("n_comparison", "n " + label("arm", "comparison", lang), "int",
+                    hidden_by="n_ips"),
+                Col("estimate", t("difference", lang),
+                    "pp" if measure != "weeks_mean" else "number", ci=("low", "high"),
+                    hidden_by="n_ips"),
+            ], sel, name=f"forskel_{measure}", title=t("difference", lang))
 
 measure_cols = [Col(measure, label("measure", measure, lang),
                     "pct" if measure != "weeks_mean" else "number", ci=True)]
