@@ -14,6 +14,7 @@ st.set_page_config(page_title="IPS", page_icon=":material/work:", layout="wide")
 
 lang = bound.language_toggle()
 a11y.document_language(lang)  # <html lang> follows the language (Streamlit has no setting)
+a11y.styles()  # keyboard focus always visible, narrow tables scroll (WCAG 2.4.7, 1.4.10)
 pages = [
     st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:",
             default=True),

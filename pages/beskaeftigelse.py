@@ -94,7 +94,8 @@ for tab, dimension in zip(st.tabs([label("dimension", d, lang).capitalize()
             st.info(t("no_outcomes", lang, h=horizon))
             continue
         charts.show(charts.breakdown(frame, measure, horizon, dimension, lang, hidden),
-                    alt=label("dimension", dimension, lang))
+                    alt=t("fig_breakdown", lang, measure=label("measure", measure, lang),
+                          h=horizon, dimension=label("dimension", dimension, lang)))
         kind = "code" if dimension != "age_band" else "text"
         show(frame, [Col("group_value", label("dimension", dimension, lang).capitalize(), kind,
                          code_kind=dimension),

@@ -6,6 +6,10 @@
   sets ``document.documentElement.lang`` to the session's language ("da" or "en"). It
   runs again whenever the language changes (its text changes), and a
   `MutationObserver` puts the language back if anything else resets the attribute.
+* `styles`: a few CSS rules so that keyboard focus is always visible (WCAG 2.4.7)
+  where Streamlit or plotly hide the focused element until the mouse hovers (headings'
+  anchor links, the tool bars of charts and tables, the tables' grid), and markdown
+  tables scroll sideways in a narrow window instead of widening the page (1.4.10).
 * `statement_link`: the sidebar's link to the accessibility statement (a hidden page,
   `pages/tilgaengelighed.py`), and `statement_markdown`, the statement itself: the
   README section "Tilgængelighed", so there is one text to keep up to date.
@@ -47,6 +51,32 @@ def document_language(lang: Lang) -> None:
     """Set ``<html lang>`` to the session's language (drawn in the sidebar: no gap on
     the page)."""
     st.sidebar.html(language_script(lang), unsafe_allow_javascript=True)
+
+
+#: Focus that Streamlit and plotly leave invisible, made visible (WCAG 2.4.7), and
+#: markdown tables that scroll sideways in a narrow window (WCAG 1.4.10 reflow).
+A11Y_CSS = """<style>
+[data-testid="stHeaderActionElements"] a:focus-visible,
+[data-testid="stElementToolbar"]:focus-within,
+.js-plotly-plot .modebar:focus-within .modebar-group { opacity: 1 !important; }
+.js-plotly-plot .modebar-btn:focus-visible,
+[data-testid="stBaseButton-elementToolbar"]:focus-visible {
+  outline: 2px solid #005A9C !important; outline-offset: 1px;
+}
+[data-testid="stSidebarNavLink"]:focus-visible,
+[data-testid="stPageLink-NavLink"]:focus-visible {
+  outline: 2px solid #005A9C !important; outline-offset: -2px;
+}
+[data-testid="stDataFrame"]:has(canvas:focus-visible) {
+  outline: 2px solid #005A9C; outline-offset: 2px;
+}
+[data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+</style>"""
+
+
+def styles() -> None:
+    """Add `A11Y_CSS` to the page (a style-only `st.html` takes no room)."""
+    st.html(A11Y_CSS)
 
 
 def statement_link(lang: Lang) -> None:

@@ -34,11 +34,18 @@ ARMS = tuple(ARM_COLOURS)
 SHARES = ("job_or_education_any", "job_or_education_at_end")
 
 
+#: plotly's tool bar: saving as PNG, resetting the axes (and Streamlit's full screen);
+#: the zoom and pan buttons are left out (mouse zoom by dragging still works): fewer stops
+#: for keyboard users, each with a visible focus (`ui.a11y.FOCUS_CSS`).
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
+    "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "select2d", "lasso2d"]}
+
+
 def show(fig: go.Figure, alt: str) -> None:
     """Draw ``fig`` with its text alternative: "Diagram: <alt>. Tallene står i tabellen
     på siden." (in the session's language; every chart's figures are in a table)."""
     text = t("chart_alt", bound.current_language(), title=alt)
-    st.plotly_chart(fig, config={"displaylogo": False}, alt=text)
+    st.plotly_chart(fig, config=PLOT_CONFIG, alt=text)
 
 
 def wrap(text: str | None, width: int) -> str | None:
