@@ -9,7 +9,7 @@
 * `styles`: a few CSS rules so that keyboard focus is always visible (WCAG 2.4.7)
   where Streamlit or plotly hide the focused element until the mouse hovers (headings'
   anchor links, the tool bars of charts and tables, the tables' grid), and markdown
-  tables scroll sideways in a narrow window instead of widening the page (1.4.10).
+  tables break long words in a narrow window instead of widening the page (1.4.10).
 * `statement_link`: the sidebar's link to the accessibility statement (a hidden page,
   `pages/tilgaengelighed.py`), and `statement_markdown`, the statement itself: the
   README section "Tilgængelighed", so there is one text to keep up to date.
@@ -54,7 +54,8 @@ def document_language(lang: Lang) -> None:
 
 
 #: Focus that Streamlit and plotly leave invisible, made visible (WCAG 2.4.7), and
-#: markdown tables that scroll sideways in a narrow window (WCAG 1.4.10 reflow).
+#: markdown tables whose long words break in a narrow window (WCAG 1.4.10 reflow; a
+#: scrolling table would need a keyboard stop of its own).
 A11Y_CSS = """<style>
 [data-testid="stHeaderActionElements"] a:focus-visible,
 [data-testid="stElementToolbar"]:focus-within,
@@ -70,7 +71,7 @@ A11Y_CSS = """<style>
 [data-testid="stDataFrame"]:has(canvas:focus-visible) {
   outline: 2px solid #005A9C; outline-offset: 2px;
 }
-[data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+[data-testid="stMarkdownContainer"] :is(td, th) { overflow-wrap: anywhere; }
 </style>"""
 
 

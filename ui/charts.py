@@ -76,10 +76,12 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
         colorway=list(OKABE_ITO),
         legend=({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
                 {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
-        hoverlabel={"align": "left"},
+        hoverlabel={"align": "left"}, font={"color": palette.TEXT},
     )
-    fig.update_xaxes(title_text=wrap(x, round(width * 1.15)))
-    fig.update_yaxes(title_text=y)
+    # Streamlit's chart theme draws ticks and axis titles in a faded grey (below 4.5:1)
+    axis_text = {"tickfont": {"color": palette.MUTED}, "title_font": {"color": palette.MUTED}}
+    fig.update_xaxes(title_text=wrap(x, round(width * 1.15)), **axis_text)
+    fig.update_yaxes(title_text=y, **axis_text)
     return fig
 
 

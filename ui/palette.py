@@ -83,8 +83,8 @@ SERIES = tuple(
         ("#CC79A7", "#BC4F8B", "triangle-up", "x", "dashdot"),
         ("#56B4E9", "#187CB5", "triangle-down", "-", "longdash"),
         ("#D55E00", "#C35600", "x", "|", "longdashdot"),
-        ("#F0E442", "#80770A", "star", "+", "solid"),
-        ("#000000", "#000000", "cross", ".", "dash"),
+        ("#F0E442", "#80770A", "star", "+", "2px,2px"),
+        ("#000000", "#000000", "cross", ".", "8px,3px,2px,3px,2px,3px"),
     ))
 
 #: The same colours under the names the charts used before (fills).
