@@ -8,6 +8,5 @@ from ui.i18n import t
 
 sel = state.selection()
 st.title(t("a11y_title", sel.lang))
-if sel.lang == "en":
-    st.caption(t("a11y_english_note", sel.lang))
-st.markdown(a11y.statement_markdown())
+st.caption(t("a11y_english_note", sel.lang))
+st.markdown(a11y.statement_html_block(), unsafe_allow_html=True)

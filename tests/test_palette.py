@@ -117,3 +117,4 @@ def test_chart_text_is_dark_enough() -> None:
     assert fig.layout.font.color == palette.TEXT
     for axis in (fig.layout.xaxis, fig.layout.yaxis):
         assert axis.tickfont.color == palette.MUTED and axis.title.font.color == palette.MUTED
+

@@ -86,6 +86,13 @@ def statement_link(lang: Lang) -> None:
                          icon=":material/accessibility_new:")
 
 
+def statement_html_block(readme: Path = README) -> str:
+    """The statement as markdown inside ``<div lang="en">`` (it is the README's English
+    text: a screen reader on a Danish page switches to English for it, WCAG 3.1.2).
+    The README section holds no HTML of its own (a test checks)."""
+    return f'<div lang="en">\n\n{statement_markdown(readme)}\n\n</div>'
+
+
 def statement_markdown(readme: Path = README) -> str:
     """The README's section "Tilgængelighed" (without its heading), up to the next
     section of the same level. Raises LookupError naming the file when it is missing."""

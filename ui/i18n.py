@@ -412,8 +412,10 @@ TEXTS.update({
     "nav_a11y": ("Tilgængelighed", "Accessibility"),
     "a11y_link": ("Tilgængelighedserklæring", "Accessibility statement"),
     "a11y_title": ("Tilgængelighedserklæring", "Accessibility statement"),
-    "a11y_english_note": ("", "The statement is in Danish, as the Danish web accessibility "
-                          "act asks; a summary in English follows it."),
+    "a11y_english_note": ("Oplysningerne til tilgængelighedserklæringen står på engelsk, "
+                          "som i projektets README (afsnittet »Tilgængelighed«).",
+                          "The facts for the accessibility statement, as in the project's "
+                          "README (section \"Tilgængelighed\")."),
     "chart_alt": ("Diagram: {title}. Tallene står i tabellen på siden.",
                   "Chart: {title}. The figures are in the table on this page."),
     "diff_table": ("Forskel pr. opfølgningstid", "Difference per follow-up horizon"),
