@@ -11,7 +11,8 @@ from ui import a11y
 
 def test_statement_is_the_readme_section_without_html(tmp_path) -> None:
     """The statement page shows the README section "Tilgængelighed" (to the next "## "),
-    which must hold no HTML tag outside code spans (it is rendered with HTML allowed, inside lang="en")."""
+    which must hold no HTML tag outside code spans (it is rendered with HTML allowed,
+    inside lang="en")."""
     text = a11y.statement_markdown()
     assert text.startswith("Facts for the organisation's accessibility statement")
     assert "WCAG 2.1 level AA" in text and "\n## " not in text
