@@ -118,7 +118,7 @@ else:
         show(funnel.points, [
             Col("municipality_code", t("municipalities", lang), "municipality"),
             Col("n", "n", "int"), Col("share", t("funnel_share", lang), "pct"),
-            Col("outside_95", t("funnel_95", lang), "bool"),
-            Col("outside_998", t("funnel_998", lang), "bool"),
+            Col("outside_95", t("funnel_out95", lang), "bool"),
+            Col("outside_998", t("funnel_out998", lang), "bool"),
         ], sel, name="tragt_18m", title=t("fig_funnel", lang), height=380,
            sort=("n", "share", "municipality_code"))

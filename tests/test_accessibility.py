@@ -249,6 +249,34 @@ def test_a_whole_task_with_the_keyboard_only(page: Page, app: App) -> None:
     assert Path(download.path()).read_text(encoding="utf-8-sig").startswith(t("group", "da"))
 
 
+def test_filters_radios_tabs_and_the_toggle_operate_with_keys(page: Page, app: App) -> None:
+    """A multiselect (type, Enter), a radio (arrow), the breakdown tabs (arrow) and the
+    language toggle (Space), each reached with Tab / Shift+Tab."""
+    open_page(page, app, "/beskaeftigelse")
+    municipalities = t("municipalities", "da")
+    tab_to(page, lambda a: a["role"] == "combobox" and a["label"] == municipalities)
+    page.keyboard.type("Frederiksberg")
+    rerun(page, lambda: page.keyboard.press("Enter"))
+    page.keyboard.press("Escape")
+    assert parse_qs(urlsplit(page.url).query).get("kom") == ["147 Frederiksberg"], page.url
+
+    tab_to(page, lambda a: a["testid"] == "stRadioOption")
+    rerun(page, lambda: page.keyboard.press("ArrowRight"))
+    assert parse_qs(urlsplit(page.url).query).get("horisont") == ["30"], page.url
+
+    tab_to(page, lambda a: a["role"] == "tab")
+    tabs = page.get_by_role("tab")
+    expect(tabs.nth(0)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
+
+    tab_to(page, lambda a: a["role"] == "switch" and a["label"] == "English", key="Shift+Tab")
+    rerun(page, lambda: page.keyboard.press("Space"))
+    expect(heading(page, t("effect_title", "en"))).to_be_visible()
+    assert document_lang(page) == "en"
+
+
 # Every stop of the tab order: its box, and what it is (for the failure message)
 _FOCUSED_BOX = """() => { const e = document.activeElement;
   if (!e || e === document.body) return null;

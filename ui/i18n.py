@@ -151,12 +151,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "funnel_pooled": ("Samlet andel {p}", "Pooled share {p}"),
     "funnel_95": ("95 %-grænser", "95 % limits"),
     "funnel_998": ("99,8 %-grænser", "99.8 % limits"),
-    "funnel_caption": ("Blå: inden for grænserne · orange: uden for 95 %-grænserne · rød: uden "
-                       "for 99,8 %-grænserne, dvs. mere afvigelse end tilfældig variation "
-                       "forklarer. Kommuner med færre end {k} IPS-deltagere vises ikke.",
-                       "Blue: within the limits · orange: outside the 95 % limits · red: "
-                       "outside the 99.8 % limits, i.e. more variation than chance explains. "
-                       "Municipalities with fewer than {k} IPS participants are not shown."),
+    "funnel_caption": ("Blå cirkel: inden for grænserne · orange rombe: uden for "
+                       "95 %-grænserne · rødt kryds: uden for 99,8 %-grænserne, dvs. mere "
+                       "afvigelse end tilfældig variation forklarer. Kommuner med færre end "
+                       "{k} IPS-deltagere vises ikke.",
+                       "Blue circle: within the limits · orange diamond: outside the 95 % "
+                       "limits · red cross: outside the 99.8 % limits, i.e. more variation "
+                       "than chance explains. Municipalities with fewer than {k} IPS "
+                       "participants are not shown."),
     "funnel_none": ("Ingen IPS-deltagere med 18-måneders resultat i udvælgelsen.",
                     "No IPS participants with an 18-month outcome in the selection."),
     "sort_by": ("Sortér efter", "Sort by"),
