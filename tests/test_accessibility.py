@@ -262,7 +262,7 @@ def test_filters_radios_tabs_and_the_toggle_operate_with_keys(page: Page, app: A
 
     tab_to(page, lambda a: a["testid"] == "stRadioOption")
     rerun(page, lambda: page.keyboard.press("ArrowRight"))
-    assert parse_qs(urlsplit(page.url).query).get("horisont") == ["30"], page.url
+    assert parse_qs(urlsplit(page.url).query).get("horisont") == ["30 måneder"], page.url
 
     tab_to(page, lambda a: a["role"] == "tab")
     tabs = page.get_by_role("tab")
