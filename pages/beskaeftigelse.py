@@ -1,12 +1,12 @@
-"""Beskæftigelseseffekt: IPS, IPS-like and comparison per horizon and measure, the
-difference with its interval, the trend by start year, breakdowns and the funnel plot."""
+"""Beskæftigelseseffekt: IPS, IPS-like and comparison per horizon and measure, the crude
+and adjusted difference with their intervals, support and balance, the trend by start
+year, breakdowns and the municipality benchmark (faktisk og forventet) with its funnel."""
 
 import streamlit as st
 
 from ips_data.formatting import fmt_int
 from ips_data.metrics.effect import MEASURES
-from ui import bound, charts, state
-from ui.cards import card, difference_text
+from ui import adjusted_view, bound, charts, state
 from ui.i18n import label, t
 from ui.tables import Col, show
 
@@ -39,25 +39,8 @@ with chart_col:
     charts.show(charts.arm_bars(arms, measure, horizon, lang, hidden),
                 alt=t("fig_arms", lang, measure=label("measure", measure, lang), h=horizon))
 with diff_col:
-    summary = state.call(sel, "summary")
-    value, ci = difference_text(summary, horizon, measure, lang, hidden)
-    card(st, f"{t('difference', lang)}, {label('horizon', str(horizon), lang)}", value, ci,
-         t("ci95_short", lang), help=label("measure", measure, lang))
-    diffs = state.call(sel, "differences")
-    if diffs["estimate"].drop_nulls().is_empty():
-        st.info(t("diff_none", lang))
-    else:
-        charts.show(charts.difference_forest(diffs, measure, lang), alt=t("difference", lang))
-        with st.expander(t("diff_table", lang)):  # the forest plot's figures as a table
-            show(diffs.filter(diffs["measure"] == measure), [
-                Col("horizon_months", t("col_horizon", lang), "int", hidden_by=None),
-                Col("n_ips", "n IPS", "int", hidden_by="n_ips"),
-                Col("n_comparison", "n " + label("arm", "comparison", lang), "int",
-                    hidden_by="n_ips"),
-                Col("estimate", t("difference", lang),
-                    "pp" if measure != "weeks_mean" else "number", ci=("low", "high"),
-                    hidden_by="n_ips"),
-            ], sel, name=f"forskel_{measure}", title=t("difference", lang))
+    adjusted_view.difference_cards(sel, state.call(sel, "summary"), horizon, measure)
+    adjusted_view.forest(sel, measure)
 
 measure_cols = [Col(measure, label("measure", measure, lang),
                     "pct" if measure != "weeks_mean" else "number", ci=True)]
@@ -66,6 +49,9 @@ show(arms, [Col("arm", t("group", lang), "code", code_kind="arm"), Col("n", "n",
             Col("not_yet_observable", t("waiting_col", lang), "int",
                 hidden_by="not_yet_observable_suppressed")],
      sel, name=f"effekt_{horizon}m", title=t("effect_title", lang))
+
+# Like with like: the adjusted difference, its support and the balance
+adjusted_view.adjusted_section(sel, horizon)
 
 # Trend by start year
 st.subheader(t("trend_head", lang))
@@ -94,8 +80,7 @@ for tab, dimension in zip(st.tabs([label("dimension", d, lang).capitalize()
             st.info(t("no_outcomes", lang, h=horizon))
             continue
         charts.show(charts.breakdown(frame, measure, horizon, dimension, lang, hidden),
-                    alt=t("fig_breakdown", lang, measure=label("measure", measure, lang),
-                          h=horizon, dimension=label("dimension", dimension, lang)))
+                    alt=label("dimension", dimension, lang))
         kind = "code" if dimension != "age_band" else "text"
         show(frame, [Col("group_value", label("dimension", dimension, lang).capitalize(), kind,
                          code_kind=dimension),
@@ -103,22 +88,5 @@ for tab, dimension in zip(st.tabs([label("dimension", d, lang).capitalize()
                      Col("n", "n", "int"), *measure_cols],
              sel, name=f"{dimension}_{horizon}m", title=label("dimension", dimension, lang))
 
-# Municipality comparison: funnel plot next to a sortable table
-st.subheader(t("funnel_head", lang))
-funnel = state.call(sel, "funnel")
-if funnel.n_total == 0:
-    st.info(t("funnel_none", lang))
-else:
-    plot_col, table_col = st.columns([3, 2], gap="large")
-    with plot_col:
-        charts.show(charts.funnel(funnel.points, funnel.curve, funnel.pooled_share, lang),
-                    alt=t("fig_funnel", lang))
-        st.caption(t("funnel_caption", lang, k=sel.policy.threshold))
-    with table_col:
-        show(funnel.points, [
-            Col("municipality_code", t("municipalities", lang), "municipality"),
-            Col("n", "n", "int"), Col("share", t("funnel_share", lang), "pct"),
-            Col("outside_95", t("funnel_out95", lang), "bool"),
-            Col("outside_998", t("funnel_out998", lang), "bool"),
-        ], sel, name="tragt_18m", title=t("fig_funnel", lang), height=380,
-           sort=("n", "share", "municipality_code"))
+# Municipality comparison: faktisk og forventet (or, switched back, the crude funnel)
+adjusted_view.benchmark_section(sel)
