@@ -97,16 +97,23 @@ def test_funnel_points_differ_by_shape_and_are_named() -> None:
 
 
 def test_status_map_and_bars_differ_by_shape_and_pattern() -> None:
-    rows = pl.DataFrame({
-        "code": [101, 147], "name": ["København", "Frederiksberg"],
-        "region_code": [1084, 1084], "lat": [55.68, 55.68], "lon": [12.57, 12.53],
-        "status": ["operating", "agreement"], "active_participants": [100, None],
-        "status_since": [None, None],
-    })
+    """The map's status markers use the palette's shapes (distinct, filled, outlined); the
+    status timeline's bars carry one pattern per status and an outline."""
     from datetime import date
-    fig = rollout_charts.status_map(rows, date(2026, 9, 30), "da", "<5")
-    assert {tr.name: tr.marker.symbol for tr in fig.data} == {"Aftale": "square",
-                                                              "I drift": "triangle-up"}
+
+    from ui.rollout_map import STATUS_SYMBOLS
+
+    assert STATUS_SYMBOLS == {k: s.symbol for k, s in STATUS.items()}
+    assert not any(sym.endswith("-open") for sym in STATUS_SYMBOLS.values())
+    periods = pl.DataFrame({
+        "name": ["København", "Frederiksberg", "København"],
+        "status": ["operating", "agreement", "implementing"],
+        "valid_from": [date(2024, 7, 1), date(2026, 5, 1), date(2022, 3, 1)],
+        "valid_to": [None, None, date(2024, 7, 1)],
+    })
+    fig = rollout_charts.timeline(periods, date(2026, 9, 30), "da")
+    shapes = {tr.name: tr.marker.pattern.shape for tr in fig.data}
+    assert shapes == {"Aftale": "/", "Implementering": "\\", "I drift": None}
     assert all(tr.marker.line.color == palette.OUTLINE for tr in fig.data)
 
 

@@ -199,11 +199,12 @@ def fidelity_profile(profile: FidelityProfile, lang: Lang) -> go.Figure:
                 if r["action"] == action and r["latest"] is not None]
         fig.add_trace(go.Bar(
             x=[r["latest"] for r, _ in part], y=[name for _, name in part],
-            orientation="h", marker_color=colour,
+            orientation="h", marker={"color": colour,
+                                     "line": {"color": palette.OUTLINE, "width": 1}},
             name=t("profile_action_col" if action else "profile_latest_short", lang),
             text=[f"⚠ {r['latest']}" if action else str(r["latest"]) for r, _ in part],
             textposition="inside", insidetextanchor="start", textangle=0,
-            textfont={"color": "#FFFFFF"},
+            textfont={"color": palette.text_on(colour)},  # white on blue, dark on red
             customdata=[[name, r["latest"], "–" if r["previous"] is None else r["previous"]]
                         for r, name in part],
             hovertemplate="<b>%{customdata[0]}</b><br>"
