@@ -103,7 +103,7 @@ def test_status_map_and_bars_differ_by_shape_and_pattern() -> None:
 
     from ui.rollout_map import STATUS_SYMBOLS
 
-    assert STATUS_SYMBOLS == {k: s.symbol for k, s in STATUS.items()}
+    assert {k: s.symbol for k, s in STATUS.items()} == STATUS_SYMBOLS
     assert not any(sym.endswith("-open") for sym in STATUS_SYMBOLS.values())
     periods = pl.DataFrame({
         "name": ["København", "Frederiksberg", "København"],
