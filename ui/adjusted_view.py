@@ -62,20 +62,28 @@ def forest(sel: state.Selection, measure: str) -> None:
         return
     charts.show(adjusted_charts.forest_crude_adjusted(crude, adjusted, measure, sel.lang),
                 alt=t("fig_forest_both", sel.lang))
-    with st.expander(t("diff_table", sel.lang)):  # the forest plot's figures as a table
-        forest_table(sel, crude, adjusted, measure)
 
 
-def forest_table(sel: state.Selection, crude: pl.DataFrame, adjusted: pl.DataFrame,
-                 measure: str) -> None:
-    """The crude and the adjusted difference per horizon (the forest plot's figures)."""
+def forest_table(sel: state.Selection, measure: str) -> None:
+    """The forest plot's figures (crude and adjusted difference per horizon) as a table in
+    an expander; drawn under the arms' table, so that table stays the page's first."""
     lang = sel.lang
+    crude = state.call(sel, "differences")
+    adjusted = state.call(sel, "adjusted_differences")
+    if crude["estimate"].drop_nulls().is_empty() and adjusted["estimate"].drop_nulls().is_empty():
+        return
     cols = ["horizon_months", "estimate", "low", "high", "n_ips", "n_comparison"]
     rows = pl.concat([
         frame.filter(pl.col("measure") == measure).select(cols)
         .with_columns(kind=pl.lit(t(kind, lang)))
         for kind, frame in (("crude", crude), ("adjusted", adjusted))
     ]).sort("horizon_months", "kind", descending=[False, True])
+    with st.expander(t("diff_table", lang)):
+        _forest_rows(sel, rows, measure)
+
+
+def _forest_rows(sel: state.Selection, rows: pl.DataFrame, measure: str) -> None:
+    lang = sel.lang
     show(rows, [
         Col("horizon_months", t("col_horizon", lang), "int", hidden_by=None),
         Col("kind", t("col_measure", lang), hidden_by=None),
