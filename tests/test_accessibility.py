@@ -29,8 +29,6 @@ from browser_support import (
     chromium,
     heading,
     new_context,
-    open_page,
-    rerun,
     running_app,
     settle,
 )
@@ -54,6 +52,25 @@ PAGES = {
     "/udrulning": "rollout_title", "/data": "data_title", "/tilgaengelighed": "a11y_title",
 }
 NOBODY = "region=Region+Nordjylland"  # the sample extract has nobody outside Hovedstaden
+# The effect page draws some 15 charts and tables: on a shared 2-core machine under load
+# it can take longer than browser_support's 45 s to settle.
+SETTLE_SLOW_MS = 150_000
+
+
+def open_page(page: Page, app: App, path: str) -> None:
+    app.visits += 1
+    page.goto(app.url + path)
+    settle(page, SETTLE_SLOW_MS)
+    expect(heading(page, "Page not found")).to_have_count(0)
+
+
+def rerun(page: Page, action: Callable[[], None]) -> None:
+    """Do ``action`` (which makes the app rerun), wait for that rerun, then settle."""
+    before = page.evaluate("window.__stRuns")
+    action()
+    page.wait_for_function("n => window.__stRuns > n", arg=before, polling=100,
+                           timeout=SETTLE_SLOW_MS)
+    settle(page, SETTLE_SLOW_MS)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +120,7 @@ def open_expanders(page: Page) -> int:
     count = closed.count()
     while closed.count():
         closed.first.click()
-    settle(page)
+    settle(page, SETTLE_SLOW_MS)
     return count
 
 
@@ -361,5 +378,5 @@ def test_screenshot_at_640_px(page: Page, app: App, path: str) -> None:
     page.screenshot(path=SHOTS / f"{name}-640.png")
     height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     page.set_viewport_size({"width": 640, "height": min(height, 8000)})
-    settle(page)
+    settle(page, SETTLE_SLOW_MS)
     main.screenshot(path=SHOTS / f"{name}-640-full.png")

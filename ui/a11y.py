@@ -54,8 +54,9 @@ def document_language(lang: Lang) -> None:
 
 
 #: Focus that Streamlit and plotly leave invisible, made visible (WCAG 2.4.7), and
-#: markdown tables whose long words break in a narrow window (WCAG 1.4.10 reflow; a
-#: scrolling table would need a keyboard stop of its own).
+#: markdown tables whose long words break and card labels that wrap (instead of being
+#: cut off with "...") in a narrow window (WCAG 1.4.10 reflow; a scrolling table would
+#: need a keyboard stop of its own).
 A11Y_CSS = """<style>
 [data-testid="stHeaderActionElements"] a:focus-visible,
 [data-testid="stElementToolbar"]:focus-within,
@@ -72,6 +73,9 @@ A11Y_CSS = """<style>
   outline: 2px solid #005A9C; outline-offset: 2px;
 }
 [data-testid="stMarkdownContainer"] :is(td, th) { overflow-wrap: anywhere; }
+[data-testid="stMetricLabel"] :is(p, [data-testid="stMarkdownContainer"]) {
+  white-space: normal !important;
+}
 </style>"""
 
 
