@@ -333,3 +333,18 @@ def test_no_card_text_is_cut_off_in_a_1280px_window(page: Page, app: App, lang: 
         expect(heading(page, t(TITLE[path], lang))).to_be_visible()
         expect(page.get_by_test_id("stMetric").first).to_be_visible()
         assert page.evaluate(_CUT_OFF) == [], (path, lang)
+
+
+def test_effect_page_adjusted_sections_and_funnel_switch(page: Page, app: App) -> None:
+    """The adjusted difference, its balance and 'faktisk og forventet' are on the effect
+    page; the funnel switch goes back to the crude funnel and into the address."""
+    open_page(page, app, "/beskaeftigelse")
+    expect(heading(page, t("adj_head", "da"))).to_be_visible()
+    expect(page.get_by_text(t("balance_head", "da"))).to_be_visible()
+    expect(page.get_by_text(t("bench_head", "da"))).to_be_visible()
+    assert "tragt" not in query(page), page.url
+    crude = label("funnel_kind", "crude", "da")
+    rerun(page, lambda: page.get_by_role("radio", name=crude, exact=True).check(force=True))
+    assert query(page).get("tragt") == [crude], page.url
+    expect(page.get_by_text(t("bench_head", "da"))).to_have_count(0)
+    expect(page.get_by_text(t("funnel_caption", "da", k=5)[:40])).to_be_visible()

@@ -123,5 +123,9 @@ def adjusted_funnel(bench: Benchmark, limits: str, lang: Lang) -> go.Figure:
         ))
     fig.update_yaxes(range=[0, 100])
     fig.update_xaxes(type="log")
-    return layout(fig, t("fig_funnel_adj", lang), lang, t("funnel_axis_n", lang),
-                  t("funnel_adj_axis", lang), height=480)
+    fig = layout(fig, t("fig_funnel_adj", lang), lang, t("funnel_axis_n", lang),
+                 t("funnel_adj_axis", lang), height=560)
+    # eight legend entries: below the plot, not over the title
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+                      margin={"b": 110})
+    return fig

@@ -635,8 +635,7 @@ TEXTS.update({
     "adjusted": ("Justeret", "Adjusted"),
     "adj_card": ("Justeret forskel, {h}", "Adjusted difference, {h}"),
     "crude_card": ("Rå forskel, {h}", "Crude difference, {h}"),
-    "support_card": ("IPS-deltagere med et sammenligningsgrundlag",
-                     "IPS participants with a comparison"),
+    "support_card": ("IPS med sammenligningsgrundlag", "IPS with a comparison"),
     "support_note": ("{n} udeladt", "{n} left out"),
     "support_help": ("Andelen af IPS-deltagerne, hvis kombination af startår, aldersgruppe, "
                      "køn og ydelsesgruppe også findes i sammenligningsgruppen. De øvrige "
@@ -710,11 +709,13 @@ TEXTS.update({
     "funnel_national": ("Landsandel {p}", "National share {p}"),
     "funnel_adj_caption": ("Grå: eksakte binomiale grænser · blå: grænser justeret for "
                            "overspredning (τ² = {tau2}, {i} kommuner med mindst {k} "
-                           "IPS-deltagere). Farve og tabel følger de valgte grænser; "
+                           "IPS-deltagere). Farve og form følger de valgte grænser, "
+                           "tabellen viser begge; "
                            "kommuner med færre end {k} IPS-deltagere vises ikke.",
                            "Grey: exact binomial limits · blue: limits adjusted for "
                            "overdispersion (τ² = {tau2}, {i} municipalities with at least {k} "
-                           "IPS participants). Colour and table follow the chosen limits; "
+                           "IPS participants). Colour and shape follow the chosen limits, "
+                           "the table shows both; "
                            "municipalities with fewer than {k} IPS participants are not "
                            "shown."),
     "bench_observed": ("Faktisk", "Actual"),

@@ -58,7 +58,8 @@ def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
             effect.arm_effects(ds, f, POLICY), effect.differences(ds, f, POLICY),
             [effect.effect_by_group(ds, f, POLICY, horizon=18, dimension=d)
              for d in ("start_year", "age_band", "sex", "benefit_at_start", "treatment_unit")],
-            effect.funnel(ds, f, POLICY),
+            # the funnel shown by default is the adjusted one (benchmark); the crude
+            # funnel (effect.funnel) is computed only when switched to
             adjusted.adjusted_differences(ds, f, POLICY),
             adjusted.balance(ds, f, POLICY, horizon=18),
             benchmark.benchmark(ds, f, POLICY),

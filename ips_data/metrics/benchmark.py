@@ -35,6 +35,7 @@ from ips_data.metrics.stats import (
     funnel_limits,
     overdispersed_limits,
 )
+from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
 from ips_data.protection.perturbation import combine_keys, perturb_count
 
@@ -61,7 +62,7 @@ class Benchmark:
     shown: int  # I: municipalities with n_m ≥ threshold
 
 
-def reference_filters(filters: Filters) -> Filters:
+def _reference_filters(filters: Filters) -> Filters:
     """The reference population's filters: the selection without the municipality and
     region filters, over the whole extract (contract sections 4b and 7)."""
     return filters.unscoped().model_copy(update={"municipalities": (), "region": None})
@@ -184,8 +185,25 @@ def benchmark_from_strata(selection: pl.DataFrame, reference: pl.DataFrame,
     return Benchmark(points, curve, p0, tau2, int(usable.sum()))
 
 
+def _selected_area(filters: Filters) -> list[int] | None:
+    """The municipality codes the selection's area filters and scope allow (None: all)."""
+    params = filters.params()
+    codes = params["municipalities"]
+    if params["region"] is not None:
+        in_region = {c for c, m in MUNICIPALITIES.items() if m.region_code == params["region"]}
+        codes = sorted(in_region if codes is None else in_region & set(codes))
+    return codes
+
+
 def benchmark(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> Benchmark:
-    """The benchmark of the selection's municipalities against the reference rates."""
-    selection = ds.query("benchmark_strata", filters.params())
-    reference = ds.query("benchmark_strata", reference_filters(filters).params())
+    """The benchmark of the selection's municipalities against the reference rates.
+
+    One query: the reference population's rows per municipality and stratum (the
+    selection without its area filters, whole extract); the selection's rows are those
+    of the municipalities its area filters and scope allow (the other filters are the
+    same), so a change of municipality or region reuses the remembered result."""
+    reference = ds.query("benchmark_strata", _reference_filters(filters).params())
+    area = _selected_area(filters)
+    selection = (reference if area is None
+                 else reference.filter(pl.col("municipality_code").is_in(area)))
     return benchmark_from_strata(selection, reference, policy)

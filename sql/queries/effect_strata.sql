@@ -1,8 +1,10 @@
--- effect_strata: per horizon, arm (ips, comparison) and stratum of contract section 4b
--- (start year x age band x sex, unknown apart, x benefit group): the persons with an
--- outcome row (n), how many were in job or education at any time / at the end, and the
--- mean and sample variance of weeks in job or education; n_key is the cell key sum of
--- the stratum's persons (section 5b: the published supported / excluded counts).
+-- effect_strata: per horizon, arm and stratum of contract section 4b (start year x age
+-- band x sex, unknown apart, x benefit group): the persons with an outcome row (n), how
+-- many were in job or education at any time / at the end, and the mean and sample
+-- variance of weeks in job or education; n_key is the cell key sum of the stratum's
+-- persons (section 5b: the published supported / excluded counts). Every arm (the
+-- adjusted difference uses ips and comparison; leaving ips_like out here would cost a
+-- filter on every row).
 with outcomes as (
     select * from selected(
         'fct_outcomes', $municipalities, $region, $start_year_from, $start_year_to,
@@ -27,7 +29,6 @@ per_stratum as (
             - sum(weeks_job_or_education) * sum(weeks_job_or_education) as double
         ) / (count(*) * (count(*) - 1)) end as weeks_var
     from outcomes
-    where arm in ('ips', 'comparison')
     group by horizon_months, arm, stratum
 ),
 
