@@ -13,10 +13,10 @@ from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
-import streamlit as st
 
 from ips_data.formatting import fmt_dkk, fmt_int, fmt_interval, fmt_number, fmt_pct
 from ips_data.municipalities import name_of
+from ui import figures
 from ui.i18n import Lang, label, t
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -31,7 +31,7 @@ SHARES = ("job_or_education_any", "job_or_education_at_end")
 
 
 def show(fig: go.Figure, alt: str) -> None:
-    st.plotly_chart(fig, config={"displaylogo": False}, alt=alt)
+    figures.show(fig, alt=alt)
 
 
 def wrap(text: str | None, width: int) -> str | None:
@@ -56,7 +56,7 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
         heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": "#555555"}}
     fig.update_layout(
         title=heading,
-        separators=",." if lang == "da" else ".,", template="plotly_white",
+        separators=",." if lang == "da" else ".,", template=figures.TEMPLATE,
         height=height + 20 * (lines - (2 if subtitle else 1)),
         margin={"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
         colorway=list(OKABE_ITO),
@@ -115,6 +115,7 @@ def _n_text(n: Any, lang: Lang, hidden: str) -> str:
     return f"n = {hidden}" if n is None else f"n = {fmt_int(n, lang)}"
 
 
+@figures.cached
 def arm_bars(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
              hidden: str) -> go.Figure:
     """One bar per arm with its 95 % interval; a hidden arm keeps its tick, 'n = <5'."""
@@ -135,6 +136,7 @@ def arm_bars(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
     return layout(fig, title + f" ({t('ci95_short', lang)})", lang, None, _axis(measure, lang))
 
 
+@figures.cached
 def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figure:
     """IPS − comparison per horizon for one measure, with the 95 % interval."""
     rows = diffs.filter(pl.col("measure") == measure).sort("horizon_months").to_dicts()
@@ -167,6 +169,7 @@ def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figur
                   height=260, width=32)
 
 
+@figures.cached
 def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
           hidden: str) -> go.Figure:
     """The measure per start year and arm, with 95 % intervals (hidden years are gaps)."""
@@ -192,6 +195,7 @@ def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
                    _axis(measure, lang))
 
 
+@figures.cached
 def breakdown(frame: pl.DataFrame, measure: str, horizon: int, dimension: str, lang: Lang,
               hidden: str) -> go.Figure:
     """Grouped bars: the measure per group of one attribute and arm, with 95 % intervals."""
@@ -221,6 +225,7 @@ def breakdown(frame: pl.DataFrame, measure: str, horizon: int, dimension: str, l
     return layout(fig, title + f" ({t('ci95_short', lang)})", lang, None, _axis(measure, lang))
 
 
+@figures.cached
 def funnel(points: pl.DataFrame, curve: pl.DataFrame, pooled: float, lang: Lang) -> go.Figure:
     """Municipal IPS shares at 18 months against n, with 95 % and 99.8 % control limits."""
     fig = go.Figure()
@@ -253,6 +258,7 @@ def funnel(points: pl.DataFrame, curve: pl.DataFrame, pooled: float, lang: Lang)
                    t("share_axis", lang), height=460)
 
 
+@figures.cached
 def cost_categories(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
                     hidden: str) -> go.Figure:
     """Mean cost per person by category and arm (horizontal grouped bars)."""
@@ -280,6 +286,7 @@ def cost_categories(frame: pl.DataFrame, horizon: int, price_year: Any, lang: La
                    height=480, subtitle=sub)
 
 
+@figures.cached
 def cost_totals(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
                 hidden: str) -> go.Figure:
     """Mean total cost per person and arm with its 95 % interval."""
@@ -309,6 +316,7 @@ def row_height(rows: int, few: int = 20) -> int:
     return max(260, 140 + rows * (40 if rows <= few else 22))
 
 
+@figures.cached
 def municipality_savings(frame: pl.DataFrame, horizon: int, price_year: Any,
                          lang: Lang) -> go.Figure:
     """Saving per person by municipality with its 95 % interval (shown rows only)."""

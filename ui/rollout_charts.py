@@ -13,6 +13,7 @@ import polars as pl
 
 from ips_data.formatting import fmt_date, fmt_int, fmt_number
 from ips_data.metrics.rollout import fidelity_yearly_median
+from ui import figures
 from ui.charts import BAND_COLOURS, OKABE_ITO, STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
 
@@ -42,6 +43,7 @@ def map_positions(rows: list[dict]) -> tuple[list[tuple[float, float]], str]:
             for r in rows], kind
 
 
+@figures.cached
 def status_map(frame: pl.DataFrame, when: date, lang: Lang, hidden: str) -> go.Figure:
     """Municipalities as points at their lat/lon, coloured by status, sized by active
     participants (relative to the largest shown); the view fits the municipalities
@@ -89,6 +91,7 @@ def status_map(frame: pl.DataFrame, when: date, lang: Lang, hidden: str) -> go.F
                   height=620)
 
 
+@figures.cached
 def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
     """Status periods per municipality (a Gantt chart); open periods end at `when`."""
     fig = go.Figure()
@@ -114,6 +117,7 @@ def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
                    height=max(300, 22 * len(names) + 140))
 
 
+@figures.cached
 def implementation_years(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
     """Years since implementation started, against the usual 2–3 years (shaded)."""
     rows = frame.filter(pl.col("years_since_implementation").is_not_null()).sort(
@@ -139,6 +143,7 @@ def implementation_years(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figu
                    subtitle=t("fig_impl_sub", lang, date=fmt_date(when, lang)))
 
 
+@figures.cached
 def fidelity_latest(frame: pl.DataFrame, lang: Lang) -> go.Figure:
     """Latest IPS-25 total per municipality, coloured by band, with the band limits."""
     rows = frame.filter(pl.col("fidelity_score").is_not_null()).sort("fidelity_score").to_dicts()
@@ -168,6 +173,7 @@ def fidelity_latest(frame: pl.DataFrame, lang: Lang) -> go.Figure:
 TREND_LINES_UP_TO = 8
 
 
+@figures.cached
 def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
     """IPS-25 totals over time per municipality, with the band limits."""
     fig = go.Figure()
@@ -206,6 +212,7 @@ def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
     return fig
 
 
+@figures.cached
 def caseload(frame: pl.DataFrame, when: date, norm: int, lang: Lang) -> go.Figure:
     """Active participants per consultant FTE against the IPS norm."""
     rows = frame.filter(pl.col("caseload_per_fte").is_not_null()).sort(

@@ -31,7 +31,7 @@ from ips_data.loading.discovery import discover, resolve_data_dir
 from ips_data.loading.store import app_cache_dir
 from ips_data.metrics import costs, effect, rollout
 from ips_data.metrics.filters import Filters
-from ips_data.metrics.summary import build_summary
+from ips_data.metrics.summary import build_summary, effect_summary
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
@@ -120,6 +120,7 @@ def dataset(lang: Lang) -> Dataset:
 # ---------------------------------------------------------------------- engine calls
 _ENGINE: dict[str, Callable[..., Any]] = {
     "summary": build_summary,
+    "summary_effect": effect_summary,
     "participants_by_arm": effect.participants_by_arm,
     "arm_effects": effect.arm_effects,
     "differences": effect.differences,

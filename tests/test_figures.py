@@ -1,0 +1,77 @@
+"""`ui.figures`: the house template looks like plotly_white for the traces the dashboard
+draws; built figures are reused only for equal contents and settings; what is sent is
+exactly the figure's dict."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import polars as pl
+import pytest
+
+from ui import charts, figures, rollout_charts
+
+
+def test_house_template_keeps_plotly_white_for_every_drawn_trace_type():
+    white, ips = pio.templates["plotly_white"], pio.templates[figures.TEMPLATE]
+    assert ips.layout.to_plotly_json() == white.layout.to_plotly_json()
+    for kind in figures.TRACE_TYPES:
+        assert getattr(ips.data, kind) == getattr(white.data, kind), kind
+    assert pio.templates.default == figures.TEMPLATE
+
+
+def _frame(share: float) -> pl.DataFrame:
+    return pl.DataFrame({"arm": ["ips", "comparison"], "n": [100, 120],
+                         "job_or_education_any": [share, 0.4],
+                         "job_or_education_any_low": [share - 0.1, 0.3],
+                         "job_or_education_any_high": [share + 0.1, 0.5]})
+
+
+def test_equal_contents_reuse_the_figure_and_other_contents_do_not():
+    first = charts.arm_bars(_frame(0.6), "job_or_education_any", 18, "da", "<5")
+    again = charts.arm_bars(_frame(0.6), "job_or_education_any", 18, "da", "<5")
+    other = charts.arm_bars(_frame(0.61), "job_or_education_any", 18, "da", "<5")
+    english = charts.arm_bars(_frame(0.6), "job_or_education_any", 18, "en", "<5")
+    assert again is first
+    assert other is not first and list(other.data[0].y) != list(first.data[0].y)
+    assert english is not first and english.layout.separators != first.layout.separators
+    fresh = charts.arm_bars.uncached(_frame(0.6), "job_or_education_any", 18, "da", "<5")
+    assert figures.spec(first) == fresh.to_dict()
+
+
+def test_a_changed_setting_is_not_served_an_old_figure(monkeypatch):
+    frame = pl.DataFrame({"name": ["A", "B"], "lat": [55.6, 55.7], "lon": [12.5, 12.6],
+                          "region_code": [1084, 1084], "code": [101, 147],
+                          "status": ["operating", "agreement"],
+                          "status_since": [None, None], "active_participants": [10, 20]},
+                         schema_overrides={"status_since": pl.Date})
+    when = date(2026, 9, 30)
+    labelled = rollout_charts.status_map(frame, when, "da", "<5")
+    monkeypatch.setattr(rollout_charts, "LABELLED_UP_TO", 1)
+    plain = rollout_charts.status_map(frame, when, "da", "<5")
+    assert all("text" in tr.mode for tr in labelled.data)
+    assert all(tr.mode == "markers" for tr in plain.data)
+
+
+def test_spec_of_a_figure_that_is_not_cached_follows_its_changes():
+    fig = go.Figure(go.Bar(x=[1], y=[2]))
+    assert figures.spec(fig)["layout"].get("height") is None
+    fig.update_layout(height=300)
+    assert figures.spec(fig)["layout"]["height"] == 300
+
+
+def test_arguments_without_a_content_key_are_built_every_time():
+    calls = []
+
+    @figures.cached
+    def build(values: object) -> go.Figure:
+        calls.append(values)
+        return go.Figure()
+
+    build(pl.DataFrame({"a": [[1, 2]]}))  # a list column: rows are not hashable
+    build(pl.DataFrame({"a": [[1, 2]]}))
+    assert len(calls) == 2
+    with pytest.raises(TypeError):
+        figures._key(object())
