@@ -144,6 +144,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ips_data.bench.browser import browser_start
 
         result.update(browser_start(data_dir, repeats=max(1, args.repeats // 2)))
+        from ips_data.bench.felt import felt_figures
+        from ips_data.bench.process import cli_figures
+
+        result.update(felt_figures(data_dir))
+        result.update(cli_figures(data_dir))
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -159,6 +164,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
     for key in ("browser_start_to_overview_cold", "browser_start_to_overview_stored",
                 "browser_app_peak_rss_mb"):
+        if key in result:
+            print(f"{key:<34} {result[key]}")
+    for page, figures in result.get("felt", {}).items():
+        for what, figure in figures.items():
+            print(f"felt {page:<9} {what:<16} {figure}")
+    for key in ("concurrent_filter_change", "cli_summary_first_call", "cli_summary_repeated",
+                "cli_summary_by_municipality", "cli_summary_no_cache"):
         if key in result:
             print(f"{key:<34} {result[key]}")
     return 0

@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from ui import charts, figures, rollout_charts
+from ui.memo import content_key
 
 
 def test_house_template_keeps_plotly_white_for_every_drawn_trace_type():
@@ -74,4 +75,22 @@ def test_arguments_without_a_content_key_are_built_every_time():
     build(pl.DataFrame({"a": [[1, 2]]}))
     assert len(calls) == 2
     with pytest.raises(TypeError):
-        figures._key(object())
+        content_key(object())
+
+
+def test_content_cache_reuses_only_for_equal_contents():
+    from ui.memo import ContentCache
+
+    cache: ContentCache[list] = ContentCache(2)
+    made = []
+
+    def make(tag):
+        return lambda: made.append(tag) or [tag]
+
+    a = cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "da"), make("a"))
+    assert cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "da"), make("b")) is a
+    cache.get_or_make((pl.DataFrame({"x": [1, 3]}), "da"), make("c"))  # other rows
+    cache.get_or_make((pl.DataFrame({"x": [1, 2]}, schema={"x": pl.Int8}), "da"), make("d"))
+    cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "en"), make("e"))  # evicts the oldest
+    cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "da"), make("f"))
+    assert made == ["a", "c", "d", "e", "f"]

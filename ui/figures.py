@@ -21,17 +21,15 @@ rerun. So:
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 import plotly.io as pio
-import polars as pl
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
+
+from ui.memo import ContentCache
 
 TEMPLATE = "ips"
 #: trace types whose plotly_white defaults the house template keeps
@@ -49,21 +47,7 @@ def _register_template() -> None:
 _register_template()
 
 F = TypeVar("F", bound=Callable[..., go.Figure])
-_FIGURES: OrderedDict[tuple, go.Figure] = OrderedDict()
-_LOCK = threading.Lock()
-
-
-def _key(value: Any) -> Any:
-    """A hashable key equal for equal contents (frames by schema and rows)."""
-    if isinstance(value, pl.DataFrame):
-        return ("frame", tuple(value.schema.items()), tuple(value.iter_rows()))
-    if isinstance(value, dict):
-        return ("dict", tuple(sorted((k, _key(v)) for k, v in value.items())))
-    if isinstance(value, list | tuple):
-        return (type(value).__name__, tuple(_key(v) for v in value))
-    if value is None or isinstance(value, str | int | float | bool | date):
-        return value
-    raise TypeError(f"no figure cache key for {type(value).__name__}")
+_FIGURES: ContentCache[go.Figure] = ContentCache(CACHE_SIZE)
 
 
 def _settings(builder: Callable) -> tuple:
@@ -74,29 +58,18 @@ def _settings(builder: Callable) -> tuple:
 
 
 def cached(builder: F) -> F:
-    """Memoise a figure builder by the contents of its arguments (LRU, CACHE_SIZE figures
-    shared by all sessions). Arguments must be frames or plain values."""
+    """Memoise a figure builder by the contents of its arguments (`ui.memo`; LRU,
+    CACHE_SIZE figures shared by all sessions). A figure it returns is never changed."""
+
+    def make(args: tuple, kwargs: dict) -> go.Figure:
+        fig = builder(*args, **kwargs)
+        fig._ips_frozen = True
+        return fig
 
     @functools.wraps(builder)
     def build(*args: Any, **kwargs: Any) -> go.Figure:
-        try:
-            key = (builder.__module__, builder.__qualname__, _settings(builder), _key(args),
-                   _key(kwargs))
-            hash(key)
-        except TypeError:  # an argument without a content key (e.g. a list column)
-            return builder(*args, **kwargs)
-        with _LOCK:
-            fig = _FIGURES.get(key)
-            if fig is not None:
-                _FIGURES.move_to_end(key)
-                return fig
-        fig = builder(*args, **kwargs)
-        fig._ips_frozen = True
-        with _LOCK:
-            _FIGURES[key] = fig
-            while len(_FIGURES) > CACHE_SIZE:
-                _FIGURES.popitem(last=False)
-        return fig
+        inputs = (builder.__module__, builder.__qualname__, _settings(builder), args, kwargs)
+        return _FIGURES.get_or_make(inputs, lambda: make(args, kwargs))
 
     build.uncached = builder  # type: ignore[attr-defined]
     return build  # type: ignore[return-value]

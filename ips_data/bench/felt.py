@@ -18,8 +18,10 @@ front end reports it (`data-test-script-state`); median, min and max of six.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -196,9 +198,6 @@ def warm_up(browser, url: str) -> None:
 
 def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
     """Per page: filter change and language toggle; then the 20-session crowd."""
-    import shutil
-    import tempfile
-
     from ips_data.bench.crowd import crowd
 
     cache = Path(tempfile.mkdtemp(prefix="ips-bench-felt-cache-"))
