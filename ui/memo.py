@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import astuple, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -31,7 +31,8 @@ def content_key(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return (type(value).__name__, tuple(content_key(v) for v in value))
     if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__qualname__, content_key(astuple(value)))
+        return (type(value).__qualname__,
+                tuple(content_key(getattr(value, f.name)) for f in fields(value)))
     if value is None or isinstance(value, str | int | float | bool | date):
         return value
     raise TypeError(f"no content key for {type(value).__name__}")

@@ -20,6 +20,7 @@ from ips_data.bench.felt import (
     PAGES,
     SETTLE_MS,
     new_page,
+    settle,
     start_year_thumb,
 )
 from ips_data.municipalities import REGIONS
@@ -43,7 +44,9 @@ def crowd(browser, url: str, years: tuple[int, int], pid: int,
             path = paths[j % len(paths)]
             region = regions[j % len(regions)]
             pages.append(new_page(browser, f"{url}{path}?region={region}&aar={first}"
-                                           f"&aar={last - 1}"))
+                                           f"&aar={last - 1}", wait=False))
+        for page in pages:  # opened together, settled one by one
+            settle(page)
         for page in pages:
             start_year_thumb(page).focus()
             page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = []; }")

@@ -121,13 +121,15 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def new_page(browser, url: str):
-    """A Danish 1400×1000 page with the recorder, opened at `url` and settled."""
+def new_page(browser, url: str, wait: bool = True):
+    """A Danish 1400×1000 page with the recorder, opened at `url` and (unless `wait` is
+    false: the caller settles it later) settled."""
     ctx = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
     ctx.add_init_script(RECORDER)
     page = ctx.new_page()
-    page.goto(url, timeout=SETTLE_MS)
-    settle(page)
+    page.goto(url, timeout=SETTLE_MS, wait_until="commit")
+    if wait:
+        settle(page)
     return page
 
 
@@ -207,7 +209,10 @@ def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
         with running_app(data_dir, cache, log) as (url, pid), chromium() as browser:
             warm_up(browser, url)
             pages = page_figures(browser, url, years, repeats)
-            together = crowd(browser, url, years, pid)
+            try:
+                together = crowd(browser, url, years, pid)
+            except Exception as exc:
+                together = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     log.unlink(missing_ok=True)
