@@ -4,14 +4,12 @@ exactly the figure's dict."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 import pytest
 
-from ui import charts, figures, rollout_charts
+from ui import charts, figures
 from ui.memo import content_key
 
 
@@ -42,18 +40,18 @@ def test_equal_contents_reuse_the_figure_and_other_contents_do_not():
     assert figures.spec(first) == fresh.to_dict()
 
 
+LINES_UP_TO = 3  # a setting of the builder's module, as in ui.rollout_charts
+
+
+@figures.cached
+def _lines(n: int) -> go.Figure:
+    return go.Figure([go.Scatter(y=[i], showlegend=n <= LINES_UP_TO) for i in range(n)])
+
+
 def test_a_changed_setting_is_not_served_an_old_figure(monkeypatch):
-    frame = pl.DataFrame({"name": ["A", "B"], "lat": [55.6, 55.7], "lon": [12.5, 12.6],
-                          "region_code": [1084, 1084], "code": [101, 147],
-                          "status": ["operating", "agreement"],
-                          "status_since": [None, None], "active_participants": [10, 20]},
-                         schema_overrides={"status_since": pl.Date})
-    when = date(2026, 9, 30)
-    labelled = rollout_charts.status_map(frame, when, "da", "<5")
-    monkeypatch.setattr(rollout_charts, "LABELLED_UP_TO", 1)
-    plain = rollout_charts.status_map(frame, when, "da", "<5")
-    assert all("text" in tr.mode for tr in labelled.data)
-    assert all(tr.mode == "markers" for tr in plain.data)
+    assert all(tr.showlegend for tr in _lines(3).data)
+    monkeypatch.setattr(f"{__name__}.LINES_UP_TO", 2)
+    assert not any(tr.showlegend for tr in _lines(3).data)
 
 
 def test_spec_of_a_figure_that_is_not_cached_follows_its_changes():
