@@ -1,14 +1,16 @@
-"""Shared test settings: the command line keeps stored databases in a cache folder by
-default (`ips_data.loading.store.app_cache_dir`); no test writes into the user's
-own cache folder, every test process uses one under pytest's base temporary folder
-(a test that needs its own sets IPS_CACHE_DIR itself)."""
+"""Shared test settings: the command line and the app keep stored databases in
+`ips_data.loading.store.app_cache_dir()` ($IPS_CACHE_DIR, else the user's
+~/.cache/ips-dashboard). No test writes into the user's folder: the fallback points
+under pytest's base temporary folder (a test that needs its own sets IPS_CACHE_DIR)."""
 
 from __future__ import annotations
 
 import pytest
 
+from ips_data.loading import store
+
 
 @pytest.fixture(autouse=True)
-def _own_cache_dir(monkeypatch: pytest.MonkeyPatch,
-                   tmp_path_factory: pytest.TempPathFactory) -> None:
-    monkeypatch.setenv("IPS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "ips-cache"))
+def _no_user_cache_dir(monkeypatch: pytest.MonkeyPatch,
+                       tmp_path_factory: pytest.TempPathFactory) -> None:
+    monkeypatch.setattr(store, "APP_CACHE_DIR", tmp_path_factory.getbasetemp() / "app-cache")
