@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ips_data.bench.browser import CHROMIUM, ROOT, app_command, free_port, healthy, stop
+from ips_data.protection.scopes import Scope
 
 PAGES = {"overview": "/", "effect": "/beskaeftigelse", "costs": "/oekonomi",
          "rollout": "/udrulning"}
@@ -184,7 +185,7 @@ def prepared_cache(data_dir: Path, cache_dir: Path) -> tuple[int, int]:
 
     ds = load_dataset(data_dir, cache_dir=cache_dir)
     try:
-        span = ds.start_year_range()
+        span = ds.start_year_range(Scope.everything())
     finally:
         ds.close()  # writes the stored copy now
     if span is None or span[1] - span[0] < 8:
