@@ -34,7 +34,9 @@ from ui.memo import ContentCache
 TEMPLATE = "ips"
 #: trace types whose plotly_white defaults the house template keeps
 TRACE_TYPES = ("bar", "scatter", "scattergeo", "choropleth", "heatmap", "histogram")
-CACHE_SIZE = 512  # figures (a few kB to a few 100 kB each)
+#: figures kept (a few kB each; a map with its boundaries a few MB with its sent dict,
+#: so the worst case stays a few hundred MB)
+CACHE_SIZE = 128
 
 
 def _register_template() -> None:
