@@ -85,7 +85,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from ips_data.metrics.summary import build_summary
 
     filters = _summary_filters(args, tuple(args.municipality or ()))
-    policy = DisclosurePolicy(threshold=args.threshold)
+    policy = DisclosurePolicy(threshold=args.threshold, perturb=not args.exact)
     cache_dir = None if args.no_cache else app_cache_dir()
     ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of, cache_dir=cache_dir,
                       cache=not args.no_cache)
@@ -109,6 +109,27 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print("(use --json for the full document)", flush=True)
     if spawn:
         detached.spawn_save(saving.report, args.as_of, saving.cache_dir, saving.key)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import time
+
+    from ips_data.loading.database import load_dataset
+    from ips_data.reports import write_reports
+
+    policy = DisclosurePolicy(threshold=args.threshold)
+    ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of)
+    start = time.perf_counter()
+    try:
+        paths = write_reports(ds, Filters(scope=ALL), policy, args.out,
+                              municipalities=args.municipality or (), region=args.region,
+                              lang=args.lang)
+    finally:
+        ds.close()
+    for path in paths:
+        print(f"wrote {path}")
+    print(f"{len(paths)} report(s) in {time.perf_counter() - start:.1f} s")
     return 0
 
 
@@ -149,6 +170,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         result.update(felt_figures(data_dir))
         result.update(cli_figures(data_dir))
+    if args.reports:
+        from ips_data.bench.reports import region_reports
+
+        result.update(region_reports(data_dir, repeats=max(1, args.repeats // 2)))
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -163,7 +188,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"effect summary {name:<11} {figures}")
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
     for key in ("browser_start_to_overview_cold", "browser_start_to_overview_stored",
-                "browser_app_peak_rss_mb"):
+                "browser_app_peak_rss_mb", "reports_region_1084", "reports_written"):
         if key in result:
             print(f"{key:<34} {result[key]}")
     for page, figures in result.get("felt", {}).items():
@@ -205,11 +230,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start-year-to", type=int, default=None)
     p.add_argument("--threshold", type=int, default=5,
                    help="disclosure threshold (default 5, never below 3)")
+    p.add_argument("--exact", action="store_true",
+                   help="exact figures without cell key perturbation (suppression still "
+                   "applies): for analysts who hold the files anyway")
     p.add_argument("--by", choices=("municipality",), default=None,
                    help="one JSON with a summary per municipality of the selection")
     p.add_argument("--no-cache", action="store_true",
                    help="neither open nor write the stored databases (the cache folder)")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("report", help="one-page PDF report per municipality; region summary")
+    _common(p)
+    area = p.add_mutually_exclusive_group(required=True)
+    area.add_argument("--municipality", type=int, action="append", metavar="CODE",
+                      help="municipality code (repeatable): writes <code>-<name>.pdf")
+    area.add_argument("--region", type=int, metavar="CODE",
+                      help="region code: every municipality of it with data, and "
+                      "region-<code>.pdf")
+    p.add_argument("--out", type=Path, required=True, help="folder the PDFs are written to")
+    p.add_argument("--lang", choices=("da", "en"), default="da",
+                   help="language (default: da)")
+    p.add_argument("--threshold", type=int, default=5,
+                   help="disclosure threshold (default 5, never below 3)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("generate-sample", help="write a deterministic synthetic extract")
     p.add_argument("dir", type=Path)
@@ -225,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--browser", action="store_true",
                    help="also time app start to rendered overview in Chromium (needs the "
                    "test extras)")
+    p.add_argument("--reports", action="store_true",
+                   help="also time writing Region Hovedstaden's PDF reports")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("watch", help="poll the data folder and log every reload")
@@ -243,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, FileExistsError, ValueError) as exc:
+    except (FileNotFoundError, FileExistsError, ValueError, PermissionError) as exc:
         print(f"ips-data: error: {exc}", file=sys.stderr)
         return 2
 

@@ -18,6 +18,7 @@ from ips_data.contract import (
     json_schema,
 )
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
+from ips_data.protection.perturbation import CONTRACT_TEXT as PERTURBATION_TEXT
 
 DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
 
@@ -185,7 +186,7 @@ def render_contract_markdown() -> str:
         for rule in spec.row_rules:
             lines.append(f"Row rule `{rule.name}`: {rule.description}")
         lines.append("")
-    lines += [_VALIDATION, "## Fidelity bands (IPS-25)", ""]
+    lines += [_VALIDATION, PERTURBATION_TEXT, "## Fidelity bands (IPS-25)", ""]
     lines += [f"- {band}: {low}–{high}" for band, low, high in FIDELITY_BANDS]
     lines += ["", _ADJUSTED.format(groups=_benefit_groups()), "## Municipality codes", ""]
     for region_code, region in REGIONS.items():

@@ -14,10 +14,11 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import cellkey_oracle
 import pandas as pd
 import polars as pl
 import pytest
-from fixtures import tiny_extract
+from fixtures import TINY_IPS, tiny_extract
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
@@ -247,7 +248,9 @@ def test_overview_numbers_equal_the_summary(monkeypatch, extracts, extract, para
 def test_tiny_overview_hides_the_small_arm(monkeypatch, tiny_dir: Path):
     at = run(monkeypatch, tiny_dir)
     assert metric(at, t("participants_arm", "da", arm="IPS-lignende")) == "<5"
-    assert metric(at, t("participants_arm", "da", arm="IPS")) == "6"
+    # the six IPS persons' published count (contract 5b), by the independent oracle
+    assert metric(at, t("participants_arm", "da", arm="IPS")) == fmt_int(
+        cellkey_oracle.count(TINY_IPS), "da")
 
 
 # -------------------------------------------------------- tables and downloads
@@ -279,7 +282,8 @@ def test_downloads_carry_the_same_suppression(monkeypatch, tiny_dir: Path):
                                encoding="utf-8-sig")
         like = csv_rows[csv_rows["Gruppe"] == "IPS-lignende"]
         assert set(like["n"]) == {"<5"} and set(like["Andel (%)"]) == {"<5"}
-        assert set(csv_rows.loc[csv_rows["Gruppe"] == "IPS", "n"]) == {"6"}
+        ips_18 = fmt_int(cellkey_oracle.count(TINY_IPS), "da")  # published, as on screen
+        assert set(csv_rows.loc[csv_rows["Gruppe"] == "IPS", "n"]) == {ips_18}
         xlsx = zipfile.ZipFile(io.BytesIO(tables.excel_bytes(frame, cols, sel, "effekt")))
         assert "&lt;5" in xlsx.read("xl/sharedStrings.xml").decode()
     finally:
@@ -482,3 +486,19 @@ def test_rollout_fidelity_profile_of_a_municipality(monkeypatch, sample_dir: Pat
     at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"profil": "151 Ballerup"})
     assert t("profile_total_only", "da") in infos(at)
     assert not any("Kvalitetsmåling mangler" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(("params", "buttons"), [
+    ({}, ["report_button"]),
+    ({"region": "Region Hovedstaden"}, ["report_button", "report_region_button"]),
+])
+def test_rollout_page_offers_the_pdf_reports(monkeypatch, sample_dir, params, buttons):
+    """The rollout page's report downloads (the PDFs themselves: tests/test_reports.py):
+    the municipality report always, the region summary when a region is chosen."""
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py", params)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert [x for x in labels if x in {t(k, "da") for k in buttons}] == [t(k, "da")
+                                                                         for k in buttons]
+    assert t("report_region_button", "da") in labels or "region" not in params
+    pick = at.selectbox(key="report-kom")
+    assert pick.label == t("report_pick", "da") and pick.value == 101

@@ -27,6 +27,12 @@ from ips_data.metrics.summary import build_summary
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
 
+# exact figures (as `ips-data summary --exact`): the hand computations; published
+# (perturbed) counts are checked in test_perturbation.py
+EXACT3 = DisclosurePolicy(threshold=3, perturb=False)
+EXACT4 = DisclosurePolicy(threshold=4, perturb=False)
+EXACT5 = DisclosurePolicy(threshold=5, perturb=False)
+
 ALL = Scope.everything()
 
 
@@ -77,7 +83,7 @@ HAND = [(101, "cash", 6, 5), (101, "other", 2, 0), (147, "cash", 4, 3), (147, "o
 
 def test_benchmark_by_hand():
     # reference rates: cash 8/10, other 2/10; p̄ = 10/20
-    b = benchmark.benchmark_from_strata(_rows(HAND), _rows(HAND), DisclosurePolicy())
+    b = benchmark.benchmark_from_strata(_rows(HAND), _rows(HAND), EXACT5)
     rows = {r["municipality_code"]: r for r in b.points.iter_rows(named=True)}
     assert b.pooled_share == pytest.approx(0.5)
     assert rows[101]["expected"] == pytest.approx(6 * 0.8 + 2 * 0.2)  # 5.2
@@ -93,7 +99,7 @@ def test_benchmark_by_hand():
 
 
 def test_curve_has_both_sets_of_limits():
-    b = benchmark.benchmark_from_strata(_rows(HAND), _rows(HAND), DisclosurePolicy())
+    b = benchmark.benchmark_from_strata(_rows(HAND), _rows(HAND), EXACT5)
     exact = funnel_limits(0.5, b.curve["n"].to_numpy())
     assert b.curve["exact_upper_95"].to_numpy() == pytest.approx(exact[0.975])
     od = overdispersed_limits(0.5, b.curve["n"].to_numpy(), b.tau2)
@@ -139,7 +145,7 @@ def test_benchmark_equals_a_plain_polars_version(seed: int):
           "benefit_group": g, "n": n, "k_any": k} for m, g, n, k, y in rows],
         schema_overrides={"municipality_code": pl.Int32, "start_year": pl.Int32})
     selection = frame.filter(pl.col("municipality_code") < 700)  # the reference is larger
-    b = benchmark.benchmark_from_strata(selection, frame, DisclosurePolicy(threshold=5))
+    b = benchmark.benchmark_from_strata(selection, frame, EXACT5)
     expected, p0, tau2, shown = _polars_benchmark(selection, frame, 5)
     assert b.pooled_share == pytest.approx(p0)
     assert b.tau2 == pytest.approx(tau2, abs=1e-12)
@@ -193,7 +199,7 @@ def ds(tmp_path_factory):
 def test_reference_rates_ignore_area_filters_and_scope(ds, filters):
     """E for København uses the rates of every municipality (incl. Ishøj: cash 10/12),
     but no other municipality is named."""
-    b = benchmark.benchmark(ds, filters, DisclosurePolicy(threshold=3))
+    b = benchmark.benchmark(ds, filters, EXACT3)
     assert b.points["municipality_code"].to_list() == [101]
     row = b.points.row(0, named=True)
     assert row["expected"] == pytest.approx(6 * 10 / 12 + 2 * 2 / 10)
@@ -202,7 +208,7 @@ def test_reference_rates_ignore_area_filters_and_scope(ds, filters):
 
 def test_a_small_municipality_shows_no_o_e_or_adjusted_share(ds):
     # threshold 5: Ishøj (n = 2) is hidden; the next smallest (101, n = 8) goes too
-    b = benchmark.benchmark(ds, Filters(scope=ALL), DisclosurePolicy(threshold=5))
+    b = benchmark.benchmark(ds, Filters(scope=ALL), EXACT5)
     rows = {r["municipality_code"]: r for r in b.points.iter_rows(named=True)}
     for code in (183, 101):
         assert rows[code]["suppressed"]
@@ -213,7 +219,7 @@ def test_a_small_municipality_shows_no_o_e_or_adjusted_share(ds):
 
 
 def test_summary_municipalities_carry_the_benchmark(ds):
-    summary = build_summary(ds, Filters(scope=ALL), DisclosurePolicy(threshold=5))
+    summary = build_summary(ds, Filters(scope=ALL), EXACT5)
     entries = {m["code"]: m for m in summary["municipalities"]}
     assert entries[147]["observed_18_ips"] == 5
     assert entries[147]["expected_18_ips"] == pytest.approx(4 * 10 / 12 + 8 * 2 / 10)
@@ -228,7 +234,7 @@ def test_summary_municipalities_carry_the_benchmark(ds):
 
 
 def test_empty_selection_gives_an_empty_benchmark(ds):
-    b = benchmark.benchmark(ds, Filters(scope=ALL, municipalities=(253,)), DisclosurePolicy())
+    b = benchmark.benchmark(ds, Filters(scope=ALL, municipalities=(253,)), EXACT5)
     assert b.points.is_empty() and b.shown == 0 and b.tau2 is None
-    summary = build_summary(ds, Filters(scope=ALL, municipalities=(253,)), DisclosurePolicy())
+    summary = build_summary(ds, Filters(scope=ALL, municipalities=(253,)), EXACT5)
     assert summary["benchmark_18"]["municipalities_shown"] == 0

@@ -42,7 +42,8 @@ def test_validate_missing_dir_is_a_clear_error(tmp_path, capsys):
 
 def test_summary_json_has_exactly_the_contract_shape(tmp_path, capsys):
     root = tiny_extract(tmp_path)
-    code, out = _run(capsys, "summary", "--data-dir", str(root), "--json", "--threshold", "3")
+    code, out = _run(capsys, "summary", "--data-dir", str(root), "--json", "--threshold", "3",
+                     "--exact")
     assert code == 0
     doc = json.loads(out)
     assert list(doc) == ["contract_version", "extract_date", "as_of", "suppression_threshold",

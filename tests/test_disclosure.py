@@ -73,8 +73,16 @@ def test_is_small_and_protect_value(policy: DisclosurePolicy, n: int | None, sma
         pytest.param([10, 3, 7, 20], P3, True, [0, 0, 0, 0], id="threshold-3-shows-3"),
         pytest.param([10, 2, 7, 20], P3, True, [0, 1, 1, 0], id="threshold-3-hides-2"),
         pytest.param([5, 10, 6], P5, True, [0, 0, 0], id="threshold-itself-shown"),
-        pytest.param([0, 10, 20], P5, True, [1, 1, 0], id="zero-is-suppressed"),
-        pytest.param([None, 20, 10], P5, True, [1, 0, 1], id="null-is-suppressed"),
+        # a zero (or unknown) cell is hidden but protects nothing, and needs no protection
+        pytest.param([0, 10, 20], P5, True, [1, 0, 0], id="zero-is-suppressed"),
+        pytest.param([None, 20, 10], P5, True, [1, 0, 0], id="null-is-suppressed"),
+        # the bug of the municipality list: 3 hidden with zeros was recoverable
+        pytest.param([3, 0, 0, 0, 10, 20], P5, True, [1, 1, 1, 1, 1, 0],
+                     id="zeros-never-protect"),
+        pytest.param([1, 2, 10, 20], P5, True, [1, 1, 1, 0], id="hidden-total-3-below-5"),
+        pytest.param([2, 3, 10, 20], P5, True, [1, 1, 0, 0], id="hidden-total-5-enough"),
+        pytest.param([1, 1, 1, 30, 12, 12], P5, True, [1, 1, 1, 0, 1, 0],
+                     id="smallest-nonzero-first"),
         pytest.param([3, 7, 7], P5, True, [1, 1, 0], id="tie-first-in-order"),
         pytest.param([7, 3, 7], P5, True, [1, 1, 0], id="tie-first-in-order-2"),
         pytest.param([3, 8], P5, True, [1, 1], id="two-rows-both-hidden"),
@@ -92,7 +100,38 @@ def test_protect_frame_hand_cases(
     assert out["suppressed"].to_list() == [bool(e) for e in expected]
     assert out["n"].to_list() == [None if e else n for n, e in zip(ns, expected, strict=True)]
     if total_shown:
-        assert check_protected(out, policy=policy, n_col="n") == []
+        checked = out.with_columns(exact=pl.Series(ns, dtype=pl.Int64))
+        assert check_protected(checked, policy=policy, n_col="n", exact_col="exact") == []
+
+
+@pytest.mark.parametrize(
+    ("exact", "published", "expected"),
+    [
+        pytest.param([10, 6, 20], [10, 4, 20], [0, 1, 0], id="published-below-threshold"),
+        pytest.param([10, 4, 20], [10, 6, 20], [1, 1, 0], id="exact-below-threshold"),
+        # the secondary rule counts exact persons: 4 + 3 hidden = 7 >= 5 although the
+        # published 2 + 2 would be below it
+        pytest.param([4, 3, 20], [2, 2, 21], [1, 1, 0], id="exact-hidden-total-counts"),
+        pytest.param([1, 2, 9, 7], [0, 3, 7, 9], [1, 1, 0, 1], id="smallest-exact-first"),
+    ],
+)
+def test_protect_frame_with_published_and_exact_counts(
+    exact: list[int], published: list[int], expected: list[int]
+) -> None:
+    frame = pl.DataFrame({"n": published, "n_exact": exact})
+    out = protect_frame(frame, policy=P5, n_col="n", exact_col="n_exact")
+    assert out["suppressed"].to_list() == [bool(e) for e in expected]
+    assert out["n"].to_list() == [None if e else p for p, e in
+                                  zip(published, expected, strict=True)]
+    assert check_protected(out, policy=P5, n_col="n", exact_col="n_exact") == []
+
+
+def test_total_cols_protect_every_count_shown() -> None:
+    # rows hidden by the smaller arm; the IPS column's hidden total (2 + 0) is exposed
+    frame = pl.DataFrame({"smaller": [2, 0, 8, 9, 30], "ips": [2, 0, 8, 40, 30],
+                          "cmp": [20, 9, 8, 9, 31]})
+    out = protect_frame(frame, policy=P5, n_col="smaller", total_cols=["ips", "cmp"])
+    assert out["suppressed"].to_list() == [True, True, True, False, False]
 
 
 def test_partitions_by_arm() -> None:
@@ -159,8 +198,11 @@ def test_empty_frame() -> None:
 def test_float_counts_with_nan_are_suppressed() -> None:
     frame = pl.DataFrame({"n": [float("nan"), 10.0, 20.0, 30.0]})
     out = protect_frame(frame, policy=P5, n_col="n")
-    assert out["suppressed"].to_list() == [True, True, False, False]
-    assert out["n"].to_list()[2:] == [20.0, 30.0]
+    assert out["suppressed"].to_list() == [True, False, False, False]
+    assert out["n"].to_list()[1:] == [10.0, 20.0, 30.0]
+    small = pl.DataFrame({"n": [float("nan"), 3.0, 20.0, 30.0]})
+    out = protect_frame(small, policy=P5, n_col="n")
+    assert out["suppressed"].to_list() == [True, True, True, False]
 
 
 def test_existing_suppressed_column_is_replaced() -> None:
@@ -195,6 +237,27 @@ def test_check_protected_finds_problems() -> None:
     flagged = pl.DataFrame({"n": [None, None, 10], "suppressed": [True, True, True]})
     problems = check_protected(flagged, policy=P5, n_col="n")
     assert len(problems) == 1 and "flagged suppressed" in problems[0]
+
+
+def test_check_protected_detects_the_zero_cell_bug() -> None:
+    # one municipality of 3 hidden together with thirteen of 0: the old rule passed it
+    exact = [3] + [0] * 13 + [40, 55]
+    shown = [None] * 14 + [40, 55]
+    frame = pl.DataFrame({"n": shown, "exact": exact}, schema={"n": pl.Int64,
+                                                                "exact": pl.Int64})
+    problems = check_protected(frame, policy=P5, n_col="n", exact_col="exact")
+    assert len(problems) == 1 and "hold 3 person(s)" in problems[0]
+    # two hidden cells of 1 and 2 give away 3 persons as well
+    frame = pl.DataFrame({"n": [None, None, 40], "exact": [1, 2, 40]})
+    assert len(check_protected(frame, policy=P5, n_col="n", exact_col="exact")) == 1
+    # a shown count whose exact count is small
+    frame = pl.DataFrame({"n": [5, 40], "exact": [3, 40]})
+    problems = check_protected(frame, policy=P5, n_col="n", exact_col="exact")
+    assert len(problems) == 1 and "exact count 3" in problems[0]
+    # the repaired rule's output passes
+    fixed = protect_frame(pl.DataFrame({"n": exact, "exact": exact}), policy=P5, n_col="n",
+                          exact_col="exact")
+    assert check_protected(fixed, policy=P5, n_col="n", exact_col="exact") == []
 
 
 # --- protect_records -------------------------------------------------------
@@ -289,24 +352,29 @@ def test_properties(
             assert n_out is not None and n_out >= policy.threshold
             assert n_out == orig_n[i] and share_out == frame["share"][i]
 
-    # (2) per partition: zero or >= 2 hidden cells (unless it has one row);
-    # and secondary suppression is minimal: at most one extra, the smallest shown n.
+    # (2) per partition: the hidden cells' exact total is 0 or >= threshold (unless
+    # every cell is hidden); secondary suppression is minimal: one extra cell, the
+    # smallest shown, only when the primary cells' total is in (0, threshold).
     for key in set(keys):
         idx = [i for i, k in enumerate(keys) if k == key]
         hidden = [i for i in idx if out["suppressed"][i]]
         primary = [i for i in idx if orig_n[i] is None or orig_n[i] < policy.threshold]
-        assert len(idx) == 1 or len(hidden) != 1
-        extra = sorted(set(hidden) - set(primary))
         assert set(primary) <= set(hidden)
-        if len(primary) == 1 and len(idx) > 1:
+        hidden_total = sum(orig_n[i] or 0 for i in hidden)
+        assert not 0 < hidden_total < policy.threshold or len(hidden) == len(idx)
+        extra = sorted(set(hidden) - set(primary))
+        primary_total = sum(orig_n[i] or 0 for i in primary)
+        rest = [i for i in idx if i not in primary]
+        if 0 < primary_total < policy.threshold and rest:
             assert len(extra) == 1
-            rest = [orig_n[i] for i in idx if i not in primary]
-            assert orig_n[extra[0]] == min(rest)
+            assert orig_n[extra[0]] == min(orig_n[i] for i in rest)
         else:
             assert extra == []
 
-    # The checker agrees.
-    assert check_protected(out, policy=policy, n_col="n", partition_by=part) == []
+    # The checker agrees (given the exact counts).
+    checked = out.with_columns(exact=frame["n"])
+    assert check_protected(checked, policy=policy, n_col="n", partition_by=part,
+                           exact_col="exact") == []
 
     # (4) idempotent.
     again = protect_frame(out, policy=policy, n_col="n", value_cols=["share"], partition_by=part)
@@ -332,3 +400,24 @@ def test_no_total_only_primary(
     out = protect_frame(frame, policy=policy, n_col="n", total_shown=False)
     expected = [n is None or n < policy.threshold for _, n in data]
     assert out["suppressed"].to_list() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.lists(st.tuples(st.integers(0, 30), st.integers(-2, 2)), max_size=20),
+       policy=policies)
+def test_properties_with_perturbed_counts(data: list[tuple[int, int]],
+                                          policy: DisclosurePolicy) -> None:
+    exact = [c for c, _ in data]
+    published = [0 if c == 0 else c + v for c, v in data]
+    frame = pl.DataFrame({"n": published, "n_exact": exact},
+                         schema={"n": pl.Int64, "n_exact": pl.Int64})
+    out = protect_frame(frame, policy=policy, n_col="n", exact_col="n_exact")
+    t = policy.threshold
+    for i, hidden in enumerate(out["suppressed"].to_list()):
+        if exact[i] < t or published[i] < t:
+            assert hidden
+        if not hidden:
+            assert out["n"][i] == published[i]
+    hidden_total = sum(c for c, h in zip(exact, out["suppressed"], strict=True) if h)
+    assert not 0 < hidden_total < t or out["suppressed"].all()
+    assert check_protected(out, policy=policy, n_col="n", exact_col="n_exact") == []

@@ -37,8 +37,11 @@ def ds(tmp_path_factory):
     dataset.close()
 
 
-FIVE = DisclosurePolicy(threshold=5)
-THREE = DisclosurePolicy(threshold=3)
+# exact figures (as `ips-data summary --exact`): the hand computations below; the
+# published (perturbed) figures are checked against hand computations in
+# test_perturbation.py
+FIVE = DisclosurePolicy(threshold=5, perturb=False)
+THREE = DisclosurePolicy(threshold=3, perturb=False)
 
 
 def _row(frame: pl.DataFrame, **where) -> dict:
@@ -150,8 +153,11 @@ def test_filters_select_participants_and_outcomes_follow(ds):
 
 def test_secondary_suppression_in_municipality_list(ds):
     frame = rollout.municipality_status(ds, Filters(scope=ALL), FIVE)
-    # 147 has 0 IPS persons at 18 months (primary); 101 is the only other cell
-    assert frame["n_ips_18"].to_list() == [None, None]
+    # 147 has 0 IPS persons at 18 months (primary); a hidden 0 gives nothing away and
+    # protects nothing (contract 5b), so 101 is shown
+    assert frame["n_ips_18"].to_list() == [6, None]
+    # 147's 2 active IPS-like persons would follow from the total: 101's 6 are hidden too
+    assert frame["active_participants"].to_list() == [None, None]
     assert frame["suppressed"].to_list() == [True, True]
 
 
@@ -168,7 +174,7 @@ def test_funnel_pooled_share_and_limits(ds):
     (3, {"comparison": 6, "ips": 6, "ips_like": None}),
 ])
 def test_participants_by_arm_is_protected(ds, threshold, expected):
-    policy = DisclosurePolicy(threshold=threshold)
+    policy = DisclosurePolicy(threshold=threshold, perturb=False)
     frame = effect.participants_by_arm(ds, Filters(scope=ALL), policy)
     assert dict(frame.select("arm", "n").iter_rows()) == expected
 
@@ -189,8 +195,11 @@ def _welch(cmp_: list[float], ips: list[float]) -> tuple[float, float, float]:
     # 147's comparison group is small: hidden, and 101 too (the next smallest), else
     # 147's counts would follow from the totals minus the rows shown
     ({101: (6, 6), 147: (5, 2), 151: (7, 7)}, {101, 147}),
-    # two small rows (one without any comparison person) hide each other
-    ({101: (6, 6), 147: (5, 2), 155: (5, 0), 151: (7, 7)}, {147, 155}),
+    # two small rows, one without any comparison person: its 0 protects nothing, so the
+    # hidden comparison persons (2) need the next smallest row (101) as well
+    ({101: (6, 6), 147: (5, 2), 155: (5, 0), 151: (7, 7)}, {101, 147, 155}),
+    # two small rows whose hidden comparison persons add up to the threshold
+    ({101: (6, 6), 147: (5, 2), 155: (5, 3), 151: (7, 7)}, {147, 155}),
     ({101: (6, 6), 151: (7, 7)}, set()),
 ])
 def test_savings_by_municipality_by_hand_and_suppressed_by_the_smaller_group(

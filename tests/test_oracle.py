@@ -5,10 +5,10 @@ columns, stray files) gives exactly the same numbers."""
 
 from __future__ import annotations
 
-import math
 import shutil
 from pathlib import Path
 
+import cellkey_oracle
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -25,7 +25,8 @@ from ips_data.sample import generate_sample
 
 ALL = Scope.everything()  # the whole extract (no access restriction)
 
-POLICY = DisclosurePolicy(threshold=3)
+POLICY = DisclosurePolicy(threshold=3)  # published figures (contract 5b)
+EXACT = DisclosurePolicy(threshold=3, perturb=False)  # as `ips-data summary --exact`
 
 
 def _read(root: Path, table: str) -> pl.DataFrame:
@@ -54,13 +55,30 @@ def _polars_effect(root: Path, f: Filters) -> dict:
         n=pl.len(), any_=pl.col("job_or_education_any").mean(),
         end=pl.col("job_or_education_at_end").mean(),
         weeks=pl.col("weeks_job_or_education").mean(),
+        ids=pl.col("person_id"),
+        ids_any=pl.col("person_id").filter(pl.col("job_or_education_any")),
+        ids_end=pl.col("person_id").filter(pl.col("job_or_education_at_end")),
+        weeks_by_id=pl.col("weeks_job_or_education"),
     )
     result = {(r["horizon_months"], r["arm"]): r for r in agg.iter_rows(named=True)}
     totals = _read(root, "costs").join(people.select("person_id", "arm"), on="person_id") \
         .group_by("person_id", "horizon_months", "arm").agg(total=pl.col("amount_dkk").sum()) \
-        .group_by("horizon_months", "arm").agg(n=pl.len(), mean=pl.col("total").mean())
+        .group_by("horizon_months", "arm").agg(n=pl.len(), mean=pl.col("total").mean(),
+                                                ids=pl.col("person_id"), totals=pl.col("total"))
     cost = {(r["horizon_months"], r["arm"]): r for r in totals.iter_rows(named=True)}
     return {"effect": result, "costs": cost}
+
+
+def _published(e: dict) -> dict:
+    """The published figures of an oracle cell, by the independent 5b implementation."""
+    n = cellkey_oracle.count(e["ids"])
+
+    def share(ids: list[str]) -> float:
+        return min(max(cellkey_oracle.count(ids), 0), n) / n
+
+    weeks = cellkey_oracle.total(dict(zip(e["ids"], e["weeks_by_id"], strict=True)))
+    return {"n": n, "any_": share(e["ids_any"]), "end": share(e["ids_end"]),
+            "weeks": float(weeks / n)}
 
 
 FILTERS = [
@@ -79,27 +97,37 @@ def test_sql_agrees_with_independent_polars(tmp_path, seed):
     ds = load_dataset(root)
     try:
         assert ds.report.ok
-        for f in FILTERS:
+        for f, policy in ((f, p) for f in FILTERS for p in (EXACT, POLICY)):
             expected = _polars_effect(root, f)
-            arms = effect.arm_effects(ds, f, POLICY)
+            arms = effect.arm_effects(ds, f, policy)
             for (h, arm), e in expected["effect"].items():
                 got = arms.filter((pl.col("horizon_months") == h) & (pl.col("arm") == arm))
                 row = got.row(0, named=True)
-                if e["n"] < POLICY.threshold:
+                want = _published(e) if policy.perturb else e
+                if e["n"] < policy.threshold or want["n"] < policy.threshold:
                     assert row["n"] is None
                     continue
-                assert row["n"] == e["n"]
-                assert row["job_or_education_any"] == pytest.approx(e["any_"])
-                assert row["job_or_education_at_end"] == pytest.approx(e["end"])
-                assert row["weeks_mean"] == pytest.approx(e["weeks"])
+                assert row["n"] == want["n"]
+                assert row["job_or_education_any"] == pytest.approx(want["any_"])
+                assert row["job_or_education_at_end"] == pytest.approx(want["end"])
+                assert row["weeks_mean"] == pytest.approx(want["weeks"])
             shown = arms.filter(pl.col("n").is_not_null()).height
-            assert shown == sum(e["n"] >= POLICY.threshold for e in expected["effect"].values())
-            ca = costs.arm_costs(ds, f, POLICY)
+            assert shown == sum(e["n"] >= policy.threshold and (
+                not policy.perturb or cellkey_oracle.count(e["ids"]) >= policy.threshold)
+                for e in expected["effect"].values())
+            ca = costs.arm_costs(ds, f, policy)
             for (h, arm), e in expected["costs"].items():
                 row = ca.filter((pl.col("horizon_months") == h) & (pl.col("arm") == arm)).row(
                     0, named=True)
-                if e["n"] >= POLICY.threshold:
-                    assert (row["n"], row["mean_total_dkk"]) == (e["n"], pytest.approx(e["mean"]))
+                n, mean = e["n"], e["mean"]
+                if policy.perturb:
+                    totals = dict(zip(e["ids"], e["totals"], strict=True))
+                    n = cellkey_oracle.count(e["ids"])
+                    mean = float(cellkey_oracle.total(totals) / n)
+                if e["n"] >= policy.threshold and n >= policy.threshold:
+                    # amounts are summed in whole øre: equal to well within 0.01 DKK
+                    assert (row["n"], row["mean_total_dkk"]) == (n, pytest.approx(mean,
+                                                                                   abs=0.01))
     finally:
         ds.close()
 
@@ -132,8 +160,8 @@ def _messy_copy(src: Path, dst: Path) -> None:
 
 
 def _differences(a, b, path: str = "") -> list[str]:
-    """Where two summary documents differ; floats within a relative 1e-9 are equal (they
-    are summed in parallel, so the last digits depend on the order)."""
+    """Where two summary documents differ (floats must be identical: every sum is exact,
+    so the order in which rows are read or added changes no digit)."""
     if isinstance(a, dict) and isinstance(b, dict):
         if a.keys() != b.keys():
             return [f"{path}: keys {sorted(a)} != {sorted(b)}"]
@@ -143,8 +171,6 @@ def _differences(a, b, path: str = "") -> list[str]:
             return [f"{path}: {len(a)} != {len(b)} items"]
         return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
                 for d in _differences(x, y, f"{path}[{i}]")]
-    if isinstance(a, float) and isinstance(b, float):
-        return [] if math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) else [f"{path}: {a} != {b}"]
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
 
@@ -158,8 +184,9 @@ def test_extract_written_by_someone_else_gives_the_same_numbers(tmp_path):
         assert b.report.ok, b.report.rejected()
         assert {f.path for f in b.report.files if f.status == "ignored"} >= {
             "participants/README.txt"}
-        policy = DisclosurePolicy()
-        for f in (Filters(scope=ALL), Filters(scope=ALL, region=1084, start_year_from=2022)):
+        for f, policy in ((f, p) for f in (Filters(scope=ALL), Filters(
+                scope=ALL, region=1084, start_year_from=2022)) for p in (
+                DisclosurePolicy(), DisclosurePolicy(perturb=False))):
             doc_a, doc_b = build_summary(a, f, policy), build_summary(b, f, policy)
             for key in ("effect", "costs", "municipalities"):
                 assert _differences(doc_a[key], doc_b[key]) == []

@@ -47,9 +47,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "The selection holds no participants. Widen the filters in the sidebar "
                      "(e.g. start year, municipalities or age band)."),
     "suppressed_note": ("Tal bygget på færre end {k} personer vises som »{label}« "
-                        "(diskretionering).",
+                        "(diskretionering). Tallene er tilføjet en lille fast støj (højst "
+                        "±2 personer) for at beskytte små grupper; de samme personer giver "
+                        "altid det samme tal.",
                         "Figures based on fewer than {k} persons are shown as \"{label}\" "
-                        "(disclosure control)."),
+                        "(disclosure control). The figures carry a small fixed noise (at "
+                        "most ±2 persons) to protect small groups; the same persons always "
+                        "give the same figure."),
     "download_csv": ("Hent CSV", "Download CSV"),
     "download_xlsx": ("Hent Excel", "Download Excel"),
     "ci95": ("95 %-konfidensinterval", "95 % confidence interval"),
@@ -417,6 +421,18 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "adgang til ({n}).",
                             "The count covers the municipalities of Region Hovedstaden you "
                             "have access to ({n})."),
+    "report_head": ("Rapport til kommunens ledelse (PDF)", "Report for the municipality's "
+                    "leadership (PDF)"),
+    "report_intro": ("En A4-side pr. kommune med tallene pr. {date} for hele kommunen (uden "
+                     "sidens filtre): status, deltagere, job/uddannelse, faktisk og forventet, "
+                     "fidelitet og udviklingen efter startår.",
+                     "One A4 page per municipality with the figures as of {date} for the whole "
+                     "municipality (without the page's filters): status, participants, "
+                     "job/education, observed and expected, fidelity and the trend by start "
+                     "year."),
+    "report_pick": ("Kommune i rapporten", "Municipality of the report"),
+    "report_button": ("Hent rapport (PDF)", "Download report (PDF)"),
+    "report_region_button": ("Hent regionsoversigt (PDF)", "Download region summary (PDF)"),
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {

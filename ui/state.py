@@ -44,6 +44,7 @@ from ips_data.metrics.summary import build_summary, effect_summary
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
+from ips_data.protection.secret import SecretError
 from ui import bound
 from ui.i18n import Lang, label, t
 
@@ -121,6 +122,9 @@ def dataset(lang: Lang) -> Dataset:
             return _load(str(data_dir.resolve()), fingerprint)
         except RuntimeError as exc:  # the files kept changing while they were loaded
             st.error(t("load_failed", lang, reason=str(exc)))
+            st.stop()
+        except SecretError as exc:  # the perturbation secret cannot be read or created
+            st.error(str(exc))
             st.stop()
 
 

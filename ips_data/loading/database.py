@@ -31,6 +31,7 @@ from ips_data.loading.sqlsafe import LOAD_THREADS, connect, ident
 from ips_data.loading.validation import ValidationReport, validate
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.scopes import Scope
+from ips_data.protection.secret import perturbation_secret, secret_digest
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -96,6 +97,8 @@ class Dataset:
 
     report: ValidationReport
     con: duckdb.DuckDBPyConnection
+    #: digest of the perturbation secret the record keys were built with (section 5b)
+    key_digest: str = ""
     saving: store.BackgroundSave | None = field(default=None, repr=False, compare=False)
     _memo: SingleFlight[pl.DataFrame] = field(
         default_factory=lambda: SingleFlight(keep=MEMO_SIZE), repr=False, compare=False)
@@ -106,8 +109,9 @@ class Dataset:
 
     @property
     def accepted_key(self) -> str:
-        """Changes only when the accepted files (or as_of) do: the key for cached figures."""
-        return self.report.accepted_key
+        """Changes only when the accepted files (or as_of) or the perturbation secret do:
+        the key for cached figures."""
+        return self.report.accepted_key + ":" + self.key_digest
 
     @property
     def as_of(self) -> date:
@@ -229,11 +233,18 @@ def _enum_types(con: duckdb.DuckDBPyConnection) -> None:
                     [sorted(columns[column].allowed)])
 
 
-def build_database(report: ValidationReport, *, threads: int = 2) -> duckdb.DuckDBPyConnection:
+def build_database(report: ValidationReport, *, threads: int = 2,
+                   secret: str | None = None) -> duckdb.DuckDBPyConnection:
     """Build every model over the report's accepted files: staging as views, marts (and
-    references) as tables. Built with LOAD_THREADS; queries then use `threads`."""
+    references) as tables. Built with LOAD_THREADS; queries then use `threads`.
+
+    `secret` (default: `perturbation_secret()`) makes the record keys of the cell key
+    method; it is bound as a connection variable while the tables are built and unset
+    afterwards (a stored copy never holds it)."""
     con = connect(threads=LOAD_THREADS)
     bind_files(con, report)
+    con.execute("set variable perturbation_secret = ?",
+                [perturbation_secret() if secret is None else secret])
     _reference_tables(con)
     _enum_types(con)
     for name, sql in models().items():
@@ -241,6 +252,7 @@ def build_database(report: ValidationReport, *, threads: int = 2) -> duckdb.Duck
         con.sql("create " + kind + ident(name, models()) + " as " + sql)
     for sql in macros().values():
         con.sql(sql)
+    con.sql("reset variable perturbation_secret")
     con.execute("set threads = ?", [threads])
     return con
 
@@ -255,7 +267,8 @@ _LOADS: SingleFlight[Dataset] = SingleFlight()
 
 
 def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
-                 cache_dir: Path | None = None, cache: bool = True) -> Dataset:
+                 cache_dir: Path | None = None, secret: str | None = None,
+                 cache: bool = True) -> Dataset:
     """Validate and load an extract; retried while accepted files change under it.
 
     With a cache directory (argument or $IPS_CACHE_DIR, see `store`) an unchanged folder
@@ -264,36 +277,48 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
     built. A newly built database is stored in the background (the Dataset serves
     queries meanwhile).
 
-    Single flight: a call made while an identical one (same folder state, as_of, cache
-    and threads) runs in another thread waits for it and gets the same Dataset, so a
-    load started early (`ui.serve`) is not done twice. `cache=False`: no stored file is
-    read or written, whatever $IPS_CACHE_DIR says.
+    The record keys of the cell key method are built from `secret` (default:
+    $IPS_PERTURBATION_KEY, else the secret kept in the app's cache folder, see
+    `ips_data.protection.secret`); its digest is part of the stored database's key.
+
+    Single flight: a call made while an identical one (same folder state, as_of, cache,
+    threads and secret) runs in another thread waits for it and gets the same Dataset,
+    so a load started early (`ui.serve`) is not done twice. `cache=False`: no stored
+    file is read or written, whatever $IPS_CACHE_DIR says.
     """
     cache_dir = (cache_dir or store.default_cache_dir()) if cache else None
+    secret = perturbation_secret() if secret is None else secret
+    digest = secret_digest(secret)
     listing = discover(data_dir)
-    key = (str(Path(data_dir).resolve()), listing.fingerprint, as_of, str(cache_dir), threads)
-    return _LOADS.run(key, lambda: _load_dataset(data_dir, as_of, threads, cache_dir, listing))
+    key = (str(Path(data_dir).resolve()), listing.fingerprint, as_of, str(cache_dir), threads,
+           digest)
+    return _LOADS.run(key, lambda: _load_dataset(data_dir, as_of, threads, cache_dir, listing,
+                                                 secret))
 
 
 def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | None,
-                  listing: Discovery) -> Dataset:
+                  listing: Discovery, secret: str) -> Dataset:
+    digest = secret_digest(secret)
     last_error: Exception | None = None
     for attempt in range(MAX_LOAD_ATTEMPTS):
         if attempt:  # the folder changed while it was loaded: list it again
             listing = discover(data_dir)
         key = store.cache_key(listing, as_of) if cache_dir else None
-        cached = store.open_cached(cache_dir, key, listing, threads=threads) if key else None
+        cached = (store.open_cached(cache_dir, key, listing, threads=threads, digest=digest)
+                  if key else None)
         if cached is not None:
-            return Dataset(report=cached[0], con=cached[1])
+            return Dataset(report=cached[0], con=cached[1], key_digest=digest)
         # replicas sharing the cache folder: one builds this listing, the others wait
         # for its stored copy and open it (the lock is held until the copy is stored)
         lock = store.BuildLock(cache_dir, key) if key else None
         try:
-            cached = store.open_cached(cache_dir, key, listing, threads=threads) if key else None
+            cached = (store.open_cached(cache_dir, key, listing, threads=threads, digest=digest)
+                      if key else None)
             if cached is not None:  # stored by another replica while this one waited
                 _release(lock)
-                return Dataset(report=cached[0], con=cached[1])
-            loaded = _validate_and_build(data_dir, as_of, threads, cache_dir, key, listing, lock)
+                return Dataset(report=cached[0], con=cached[1], key_digest=digest)
+            loaded = _validate_and_build(data_dir, as_of, threads, cache_dir, key, listing, lock,
+                                         secret)
         except BaseException:
             _release(lock)
             raise
@@ -308,20 +333,23 @@ def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | 
 
 def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: Path | None,
                         key: str | None, listing: Discovery,
-                        lock: store.BuildLock | None) -> Dataset | Exception | None:
+                        lock: store.BuildLock | None,
+                        secret: str) -> Dataset | Exception | None:
     """One load attempt: the Dataset, or the error / None when the folder changed under
     it. The lock is released here, or handed to the background save that releases it."""
+    digest = secret_digest(secret)
     # a listing validated before (by another process) whose database is not (yet) stored
     report = store.stored_report(cache_dir, key, listing) if key else None
     if report is None:
         report = validate(data_dir, as_of=as_of, discovery=listing)
-    stored = store.open_database(cache_dir, report, threads=threads) if key else None
+    stored = (store.open_database(cache_dir, report, threads=threads, digest=digest)
+              if key else None)
     if stored is not None:
         store.remember_listing(cache_dir, key, report)
         _release(lock)
-        return Dataset(report=report, con=stored)
+        return Dataset(report=report, con=stored, key_digest=digest)
     try:
-        con = build_database(report, threads=threads)
+        con = build_database(report, threads=threads, secret=secret)
     except (duckdb.IOException, duckdb.InvalidInputException) as exc:
         # an accepted file changed or vanished between validation and load
         _release(lock)
@@ -330,10 +358,11 @@ def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: P
     if _unchanged(report, now):
         saving = None
         if key and store.cache_key(now, as_of) == key:
-            saving = store.BackgroundSave(cache_dir, key, report, con, lock=lock)
+            saving = store.BackgroundSave(cache_dir, key, report, con, lock=lock,
+                                          digest=digest)
         else:
             _release(lock)
-        return Dataset(report=report, con=con, saving=saving)
+        return Dataset(report=report, con=con, key_digest=digest, saving=saving)
     con.close()
     _release(lock)
     return None

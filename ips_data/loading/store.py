@@ -4,9 +4,11 @@ Two kinds of file in the cache directory (nothing else is ever written; the extr
 never touched):
 
 - `<database key>.duckdb`: the built tables of one *accepted file set* — keyed by the
-  accepted files (path, size, mtime), as_of and the code that built them (SQL models,
-  contract, loader). Written in the background a few seconds after a build (so it does
-  not slow the first page), atomically.
+  accepted files (path, size, mtime), as_of, the code that built them (SQL models,
+  contract, loader) and a digest of the perturbation secret (the record keys stored in
+  it are made from the secret, so a new secret builds them again). Written in the
+  background a few seconds after a build (so it does not slow the first page),
+  atomically.
 - `<listing key>.json`: the validation report of one *listing* of the folder — keyed by
   every Parquet file's path, size, mtime and ctime, the manifest, as_of and the code.
   Ignored files (notes, stray CSVs) are not part of it.
@@ -81,14 +83,17 @@ def cache_key(discovery: Discovery, as_of: date | None) -> str:
                  as_of_date(discovery, as_of), code_version())
 
 
-def database_key(report: ValidationReport) -> str:
-    """The database key: the accepted file set (with as_of) and code version."""
-    return _hash(report.accepted_key, code_version())
+def database_key(report: ValidationReport, digest: str = "") -> str:
+    """The database key: the accepted file set (with as_of), code version and the
+    perturbation secret's digest."""
+    return _hash(report.accepted_key, code_version(), digest)
 
 
-def open_database(cache_dir: Path, report: ValidationReport, *, threads: int = 2):
-    """A read-only connection to the stored database of the report's accepted set."""
-    db = cache_dir / (database_key(report) + _SUFFIX)
+def open_database(cache_dir: Path, report: ValidationReport, *, threads: int = 2,
+                  digest: str = ""):
+    """A read-only connection to the stored database of the report's accepted set (built
+    with the secret of `digest`)."""
+    db = cache_dir / (database_key(report, digest) + _SUFFIX)
     if not db.exists():
         return None
     try:
@@ -113,12 +118,13 @@ def stored_report(cache_dir: Path, key: str, discovery: Discovery) -> Validation
     return report.seen_now(discovery)
 
 
-def open_cached(cache_dir: Path, key: str, discovery: Discovery, *, threads: int = 2):
+def open_cached(cache_dir: Path, key: str, discovery: Discovery, *, threads: int = 2,
+                digest: str = ""):
     """(report, read-only connection) for a stored listing and its database, or None."""
     report = stored_report(cache_dir, key, discovery)
     if report is None:
         return None
-    con = open_database(cache_dir, report, threads=threads)
+    con = open_database(cache_dir, report, threads=threads, digest=digest)
     return None if con is None else (report, con)
 
 
@@ -132,13 +138,13 @@ def remember_listing(cache_dir: Path, key: str, report: ValidationReport) -> Non
 
 
 def save(cache_dir: Path, key: str, report: ValidationReport,
-         con: duckdb.DuckDBPyConnection) -> Path:
+         con: duckdb.DuckDBPyConnection, digest: str = "") -> Path:
     """Copy an in-memory database's tables (views over Parquet files are left out) to the
     cache directory, atomically (readers see the whole file or none), and remember the
     listing's report."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(cache_dir)
-    name = database_key(report)
+    name = database_key(report, digest)
     final = cache_dir / (name + _SUFFIX)
     if not final.exists():
         partial = cache_dir / f".{name}.{os.getpid()}.{threading.get_ident()}.partial"
@@ -189,8 +195,9 @@ class BackgroundSave:
     is reported on stderr (the next start simply builds again)."""
 
     def __init__(self, cache_dir: Path, key: str, report: ValidationReport,
-                 con: duckdb.DuckDBPyConnection, lock: BuildLock | None = None) -> None:
-        self.key, self.report, self.cache_dir = key, report, cache_dir
+                 con: duckdb.DuckDBPyConnection, lock: BuildLock | None = None,
+                 digest: str = "") -> None:
+        self.key, self.report, self.cache_dir, self.digest = key, report, cache_dir, digest
         self._now = threading.Event()
         self._lock = threading.Lock()
         self._state = "waiting"  # → "writing" or "cancelled"
@@ -203,7 +210,7 @@ class BackgroundSave:
                     if self._state == "cancelled":
                         return
                     self._state = "writing"
-                save(cache_dir, key, report, cursor)
+                save(cache_dir, key, report, cursor, digest)
             except (OSError, duckdb.Error) as exc:
                 print(f"ips-data: could not store the loaded extract in {cache_dir}: {exc}",
                       file=sys.stderr)

@@ -25,8 +25,10 @@ import polars as pl
 from ips_data.contract import AGE_BANDS, HORIZONS
 from ips_data.loading.database import Dataset
 from ips_data.metrics.filters import Filters
+from ips_data.metrics.published import sample_variance
 from ips_data.metrics.stats import Z95
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
+from ips_data.protection.perturbation import combine_keys, perturb_count
 
 SHARES = ("job_or_education_any", "job_or_education_at_end")
 MEASURES = (*SHARES, "weeks_mean")
@@ -48,7 +50,7 @@ REASONS = ("no_ips", "no_comparison", "no_support", "too_few")
 BALANCE_LIMIT = 0.1  # |d| ≥ 0.1 counts as imbalance (cobalt's convention)
 
 _KEYS = ["horizon_months", *STRATUM]
-_VALUES = ("n", "k_any", "k_end", "weeks_mean", "weeks_var")
+_VALUES = ("n", "k_any", "k_end", "weeks_mean", "weeks_var", "n_key")
 _RESULT_SCHEMA = {
     "horizon_months": pl.Int32, "measure": pl.String, "estimate": pl.Float64,
     "low": pl.Float64, "high": pl.Float64, "n_ips": pl.Int64, "n_comparison": pl.Int64,
@@ -64,12 +66,18 @@ def strata(ds: Dataset, filters: Filters) -> pl.DataFrame:
 def whole_weeks_variance(ds: Dataset, filters: Filters) -> dict[tuple[int, str], float | None]:
     """Each arm's sample variance of weeks over the whole population at each horizon."""
     raw = ds.query("effect_by_arm", filters.params())
-    return {(r["horizon_months"], r["arm"]): r["weeks_var"] for r in raw.iter_rows(named=True)}
+    var = sample_variance(raw["n"].to_list(), raw["weeks_sum"].to_list(),
+                          raw["weeks_sum_sq"].to_list())
+    return {(h, arm): v for h, arm, v in zip(raw["horizon_months"], raw["arm"], var,
+                                               strict=True)}
 
 
 def paired(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per horizon and stratum with both arms' figures (`_ips`, `_cmp`; n = 0
     where an arm has nobody)."""
+    if "n_key" not in frame.columns:  # hand-made strata (exact figures only)
+        frame = frame.with_columns(n_key=pl.lit(None, dtype=pl.UInt64))
+
     def arm(name: str, suffix: str) -> pl.DataFrame:
         part = frame.filter(pl.col("arm") == name).select(*_KEYS, *_VALUES)
         return part.rename({c: f"{c}{suffix}" for c in _VALUES})
@@ -86,6 +94,30 @@ def _weeks_variance(var: np.ndarray, n: np.ndarray, whole: float | None) -> np.n
     return np.where(n == 1, fallback, np.nan_to_num(var, nan=0.0))
 
 
+def _published_support(both: pl.DataFrame, sup: np.ndarray,
+                       policy: DisclosurePolicy) -> dict[str, int]:
+    """The supported IPS and comparison persons, the excluded IPS persons and all IPS
+    persons as published counts (contract 5b; exact when `policy.perturb` is off)."""
+    n_i, n_c = both["n_ips"].to_list(), both["n_cmp"].to_list()
+    k_i, k_c = both["n_key_ips"].to_list(), both["n_key_cmp"].to_list()
+    support = sup.tolist()
+
+    def count(ns: list, keys: list, take: list[bool]) -> int:
+        n = sum(int(x) for x, t in zip(ns, take, strict=True) if t)
+        if not policy.perturb:
+            return n
+        chosen = [k for k, t in zip(keys, take, strict=True) if t]
+        if n and any(k is None for k, x, t in zip(keys, ns, take, strict=True) if t and x):
+            raise ValueError("strata without cell keys (n_key) cannot be published "
+                             "perturbed; use DisclosurePolicy(perturb=False)")
+        return perturb_count(n, combine_keys(chosen))
+
+    every = [True] * len(n_i)
+    return {"n_sup": count(n_i, k_i, support), "c_sup": count(n_c, k_c, support),
+            "excluded": count(n_i, k_i, [not x for x in support]),
+            "total": count(n_i, k_i, every)}
+
+
 def _horizon(both: pl.DataFrame, h: int, weeks_var: dict, policy: DisclosurePolicy) -> list:
     n_i = both["n_ips"].to_numpy().astype(float)
     n_c = both["n_cmp"].to_numpy().astype(float)
@@ -93,14 +125,18 @@ def _horizon(both: pl.DataFrame, h: int, weeks_var: dict, policy: DisclosurePoli
     sup = (n_i > 0) & (n_c > 0)
     n_sup, c_sup = int(n_i[sup].sum()), int(n_c[sup].sum())
     excluded = total_ips - n_sup
-    shown = (not policy.is_small(total_ips)
-             and all(v == 0 or not policy.is_small(v) for v in (excluded, n_sup)))
+    # published counts (contract 5b): the key sums of the strata's persons, combined
+    pub = _published_support(both, sup, policy)
+    shown = (not policy.is_small(total_ips) and not policy.is_small(pub["total"])
+             and all(v == 0 or not policy.is_small(v) for v in (excluded, n_sup))
+             and all(v == 0 or not policy.is_small(v) for v in (pub["excluded"],
+                                                                pub["n_sup"])))
     reason = ("no_ips" if total_ips == 0 else "no_comparison" if total_cmp == 0
               else "no_support" if n_sup == 0
               else "too_few" if policy.is_small(n_sup) or policy.is_small(c_sup) else None)
     base = {"horizon_months": h, "n_ips": None, "n_comparison": None,
-            "support_share": n_sup / total_ips if shown else None,
-            "excluded": excluded if shown else None, "reason": reason,
+            "support_share": min(pub["n_sup"] / pub["total"], 1.0) if shown else None,
+            "excluded": pub["excluded"] if shown else None, "reason": reason,
             "estimate": None, "low": None, "high": None}
     rows = []
     for measure in MEASURES:
@@ -123,7 +159,7 @@ def _horizon(both: pl.DataFrame, h: int, weeks_var: dict, policy: DisclosurePoli
             estimate = float(np.sum(w * (yi - yc)))
             half = Z95 * math.sqrt(float(np.sum(w**2 * (vi / ni + vc / nc))))
             row.update(estimate=estimate, low=estimate - half, high=estimate + half,
-                       n_ips=n_sup, n_comparison=c_sup)
+                       n_ips=pub["n_sup"], n_comparison=pub["c_sup"])
         rows.append(row)
     return rows
 

@@ -12,9 +12,10 @@ with exact binomial and overdispersion-adjusted limits.
 - Funnel: exact binomial limits around p̄ (`funnel_limits`) and p̄ ± z·√(p̄(1 − p̄)/n + τ²)
   with τ² by DerSimonian–Laird over the I municipalities with n_m ≥ threshold.
 
-Disclosure: a municipality with n_m below the threshold shows no n, O, E, O − E, O/E or
-adjusted share; secondary suppression as for the municipality list (`protect_frame`).
-The published O and p̄'s counts come from one function, `published_counts`.
+Disclosure: n_m, O_m and p̄'s counts are published with cell key noise (contract 5b,
+`published_counts`: the same n′ as the municipality list); a municipality with n_m or
+n′_m below the threshold shows no n, O, E, O − E, O/E or adjusted share; secondary
+suppression as for the municipality list (`protect_frame`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ips_data.metrics.stats import (
     overdispersed_limits,
 )
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
+from ips_data.protection.perturbation import combine_keys, perturb_count
 
 VALUE_COLS = ("observed", "expected", "o_minus_e", "oe_ratio", "adjusted_share",
               "exact_flag", "overdispersed_flag")
@@ -70,19 +72,40 @@ class PublishedCounts:
     """The counts that are published: per municipality n and O, and the reference
     population's k_R and n_R behind p̄."""
 
-    municipalities: pl.DataFrame  # municipality_code, n, observed
+    municipalities: pl.DataFrame  # municipality_code, n (published), n_exact, observed
     k_ref: int
     n_ref: int
 
 
-def published_counts(selection: pl.DataFrame, reference: pl.DataFrame) -> PublishedCounts:
-    """Where O_m, n_m and p̄'s counts come from: the one place to switch to the perturbed
-    counts of contract section 5b (today exact sums of the `benchmark_strata` rows)."""
-    per_municipality = (selection.group_by("municipality_code")
-                        .agg(n=pl.col("n").sum(), observed=pl.col("k_any").sum())
-                        .sort("municipality_code"))
-    return PublishedCounts(per_municipality, int(reference["k_any"].sum()),
-                           int(reference["n"].sum()))
+def published_counts(selection: pl.DataFrame, reference: pl.DataFrame,
+                     policy: DisclosurePolicy) -> PublishedCounts:
+    """Where O_m, n_m and p̄'s counts come from: the published counts of contract section
+    5b (the exact ones when `policy.perturb` is off). A municipality's key sum is its
+    strata's key sums added mod 2⁶⁴, so its n′ is the n′ of the municipality list;
+    O′ is kept within [0, n′]. The exact n stays in ``n_exact`` for the disclosure rules."""
+    keyed = {"n_key", "k_any_key"} <= set(selection.columns) and {
+        "n_key", "k_any_key"} <= set(reference.columns)
+    if policy.perturb and not keyed:
+        raise ValueError("benchmark strata without cell keys (n_key, k_any_key) cannot be "
+                         "published perturbed; use DisclosurePolicy(perturb=False)")
+    rows = []
+    for (code,), part in selection.group_by("municipality_code", maintain_order=True):
+        n, k = int(part["n"].sum()), int(part["k_any"].sum())
+        n_pub, k_pub = n, k
+        if policy.perturb:
+            n_pub = perturb_count(n, combine_keys(part["n_key"].to_list()))
+            k_pub = min(max(perturb_count(k, combine_keys(part["k_any_key"].to_list())), 0),
+                        max(n_pub, 0))
+        rows.append((code, n_pub, n, k_pub))
+    per_municipality = pl.DataFrame(
+        rows, schema={"municipality_code": pl.Int32, "n": pl.Int64, "n_exact": pl.Int64,
+                      "observed": pl.Int64}, orient="row").sort("municipality_code")
+    n_ref, k_ref = int(reference["n"].sum()), int(reference["k_any"].sum())
+    if policy.perturb:
+        n_ref = perturb_count(n_ref, combine_keys(reference["n_key"].to_list()))
+        k_ref = min(max(perturb_count(k_ref, combine_keys(reference["k_any_key"].to_list())),
+                        0), max(n_ref, 0))
+    return PublishedCounts(per_municipality, k_ref, n_ref)
 
 
 def expected_counts(selection: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFrame:
@@ -127,8 +150,8 @@ def benchmark_from_strata(selection: pl.DataFrame, reference: pl.DataFrame,
                           policy: DisclosurePolicy) -> Benchmark:
     """The benchmark from `benchmark_strata` rows of the selection and of the reference
     population (pure: the tests feed hand-made strata)."""
-    counts = published_counts(selection, reference)
-    if counts.municipalities.is_empty() or counts.n_ref == 0:
+    counts = published_counts(selection, reference, policy)
+    if counts.municipalities.is_empty() or counts.n_ref <= 0:
         return Benchmark(pl.DataFrame(schema={**_POINT_SCHEMA, "suppressed": pl.Boolean}),
                          pl.DataFrame(), None, None, 0)
     p0 = counts.k_ref / counts.n_ref
@@ -139,7 +162,7 @@ def benchmark_from_strata(selection: pl.DataFrame, reference: pl.DataFrame,
     expected = frame["expected"].to_numpy()
     ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1.0), np.nan)
     adjusted = p0 * ratio
-    big = n >= policy.threshold
+    big = (n >= policy.threshold) & (frame["n_exact"].to_numpy() >= policy.threshold)
     usable = big & np.isfinite(adjusted)
     tau2 = dersimonian_laird_tau2(adjusted[usable], n[usable], p0)
     exact, od = _limits(p0, np.maximum(n, 1), tau2)
@@ -150,9 +173,9 @@ def benchmark_from_strata(selection: pl.DataFrame, reference: pl.DataFrame,
         adjusted_share=pl.Series(adjusted, nan_to_null=True),
         exact_flag=pl.Series(_flag(finite, exact)),
         overdispersed_flag=pl.Series(_flag(finite, od)),
-    ).select(list(_POINT_SCHEMA)).cast(_POINT_SCHEMA)
-    points = protect_frame(frame, policy=policy, n_col="n", value_cols=VALUE_COLS,
-                           total_shown=True)
+    ).select(*_POINT_SCHEMA, "n_exact").cast(_POINT_SCHEMA)
+    points = protect_frame(frame, policy=policy, n_col="n", exact_col="n_exact",
+                           value_cols=VALUE_COLS, total_shown=True).drop("n_exact")
     top = max(int(n.max()), 10) * 1.1
     grid = np.unique(np.linspace(max(policy.threshold, 1), top, 200).round().astype(int))
     exact_c, od_c = _limits(p0, grid, tau2)

@@ -15,6 +15,7 @@ import polars as pl
 
 from ips_data.contract import CASELOAD_NORM, STATUSES
 from ips_data.loading.database import Dataset
+from ips_data.metrics import published
 from ips_data.metrics.filters import Filters
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
 
@@ -30,9 +31,14 @@ def _area_params(filters: Filters) -> dict[str, object]:
 
 def municipality_status(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
                         as_of: date | None = None) -> pl.DataFrame:
-    """One row per municipality in the area filter that has a row in any table."""
+    """One row per municipality in the area filter that has a row in any table. Active
+    participants, the IPS 18-month n and share are published (section 5b: the same
+    persons give the same n′ as in every other table) and protected; each count's
+    municipalities add up to the selection's total, so secondary suppression applies."""
     as_of = as_of or ds.as_of
     raw = ds.query("municipality_overview", {**filters.params(), "as_of": as_of})
+    raw = published.counts(raw, ["n_ips_18", "k_any_18_ips"], policy, n_col="n_ips_18")
+    raw = published.counts(raw, ["active_participants"], policy)
     frame = raw.with_columns(
         caseload_per_fte=pl.when(pl.col("consultants_fte") > 0)
         .then(pl.col("active_participants") / pl.col("consultants_fte"))
@@ -47,15 +53,16 @@ def municipality_status(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
     frame = frame.with_columns(
         over_caseload_norm=pl.col("caseload_per_fte") > CASELOAD_NORM,
     )
-    first = protect_frame(frame, policy=policy, n_col="n_ips_18",
+    first = protect_frame(frame, policy=policy, n_col="n_ips_18", exact_col="n_ips_18_exact",
                           value_cols=["job_or_education_any_18_ips"], total_shown=True)
     second = protect_frame(first.rename({"suppressed": "suppressed_18"}), policy=policy,
                            n_col="active_participants",
+                           exact_col="active_participants_exact",
                            value_cols=["caseload_per_fte", "over_caseload_norm"],
                            total_shown=True)
-    return second.with_columns(
+    return published.finish(second.with_columns(
         suppressed=pl.col("suppressed") | pl.col("suppressed_18")
-    ).drop("suppressed_18")
+    ).drop("suppressed_18"))
 
 
 def status_counts(status: pl.DataFrame, region: int | None = None) -> dict[str, int]:

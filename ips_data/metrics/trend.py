@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from ips_data.loading.database import Dataset
+from ips_data.metrics import published
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.stats import wilson_interval
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
@@ -24,7 +25,10 @@ def start_year_trend(ds: Dataset, filters: Filters, policy: DisclosurePolicy) ->
     `suppressed` (the 18-month figures) and `observable` (false: nobody of that year has
     an 18-month row yet; `n_18` and the share are then null without being hidden)."""
     raw = ds.query("ips_by_start_year", filters.params())
-    bounds = [wilson_interval(k, n) if n else (None, None)
+    # published counts (contract 5b): k′ within [0, n′]; the exact ones for protection
+    raw = published.counts(raw, ["n_18", "k_any_18"], policy, n_col="n_18")
+    raw = published.counts(raw, ["participants"], policy)
+    bounds = [wilson_interval(k, n) if n > 0 else (None, None)
               for k, n in zip(raw["k_any_18"].to_list(), raw["n_18"].to_list(), strict=True)]
     frame = raw.with_columns(
         pl.col("start_year").cast(pl.Int32),
@@ -32,14 +36,16 @@ def start_year_trend(ds: Dataset, filters: Filters, policy: DisclosurePolicy) ->
         share_18_low=pl.Series([b[0] for b in bounds], dtype=pl.Float64),
         share_18_high=pl.Series([b[1] for b in bounds], dtype=pl.Float64),
     ).drop("k_any_18")
-    counted = protect_frame(frame, policy=policy, n_col="participants", total_shown=True)
+    counted = protect_frame(frame, policy=policy, n_col="participants",
+                            exact_col="participants_exact", total_shown=True)
     counted = counted.rename({"suppressed": "participants_suppressed"}).with_columns(
-        observable=pl.col("n_18") > 0)
+        observable=pl.col("n_18_exact") > 0)
     # a start year nobody of which has reached 18 months is not yet observable: no share,
     # nothing hidden, and no part in the 18-month column's secondary suppression
     observed = protect_frame(counted.filter(pl.col("observable")), policy=policy,
-                             n_col="n_18", value_cols=["share_18", "share_18_low",
-                                                       "share_18_high"], total_shown=True)
+                             n_col="n_18", exact_col="n_18_exact",
+                             value_cols=["share_18", "share_18_low", "share_18_high"],
+                             total_shown=True)
     waiting = counted.filter(~pl.col("observable")).with_columns(
         pl.lit(None, dtype=counted.schema["n_18"]).alias("n_18"), suppressed=pl.lit(False))
-    return pl.concat([observed, waiting]).sort("start_year")
+    return published.finish(pl.concat([observed, waiting]).sort("start_year"))

@@ -1,5 +1,9 @@
--- dim_participants: one row per person with every attribute the filters use, and
--- whether an outcome row exists at each horizon (else: not yet observable there).
+-- dim_participants: one row per person with every attribute the filters use, whether
+-- an outcome row exists at each horizon (else: not yet observable there), and the
+-- person's two record keys of the cell key method (contract section 5b): the first 8
+-- bytes of SHA-256(secret || 'n' || person_id), and with 's', as unsigned 64-bit
+-- integers. The secret is bound to the connection as the variable perturbation_secret
+-- while the tables are built (never part of the SQL text, never stored).
 with participants as (
     select * from stg_participants
 ),
@@ -31,7 +35,13 @@ final as (
         municipalities.region_code,
         cast(year(participants.start_date) as integer) as start_year,
         coalesce(outcome_horizons.has_outcome_18, false) as has_outcome_18,
-        coalesce(outcome_horizons.has_outcome_30, false) as has_outcome_30
+        coalesce(outcome_horizons.has_outcome_30, false) as has_outcome_30,
+        cast('0x' || left(sha256(
+            getvariable('perturbation_secret') || 'n' || participants.person_id
+        ), 16) as ubigint) as rkey_n,
+        cast('0x' || left(sha256(
+            getvariable('perturbation_secret') || 's' || participants.person_id
+        ), 16) as ubigint) as rkey_s
     from participants
     left join municipalities using (municipality_code)
     left join outcome_horizons using (person_id)

@@ -1,14 +1,17 @@
 -- fct_cost_totals: one row per person and horizon with at least one cost row (the cost
 -- population), the total and each category's amount (a missing category counts 0 DKK),
--- denormalised with the person's filter attributes.
+-- denormalised with the person's filter attributes and record keys. Amounts are kept
+-- as DECIMAL(18, 2) (whole øre) so that every sum over them is exact and the same
+-- whatever order the rows are added in (a float sum's last digits are not).
 with costs as (
-    select * from stg_costs
+    select * exclude (amount_dkk), cast(amount_dkk as decimal(18, 2)) as amount_dkk
+    from stg_costs
 ),
 
 participants as (
     select
         person_id, arm, municipality_code, region_code, start_year, age_band, sex,
-        benefit_at_start, treatment_unit
+        benefit_at_start, treatment_unit, rkey_n, rkey_s
     from dim_participants
 ),
 
@@ -16,14 +19,21 @@ per_person as (
     select
         person_id,
         horizon_months,
-        sum(amount_dkk) as total_dkk,
-        sum(amount_dkk) filter (where category = 'psychiatric_inpatient') as psychiatric_inpatient,
-        sum(amount_dkk) filter (where category = 'psychiatric_outpatient') as psychiatric_outpatient,
-        sum(amount_dkk) filter (where category = 'psychiatric_emergency') as psychiatric_emergency,
-        sum(amount_dkk) filter (where category = 'primary_care') as primary_care,
-        sum(amount_dkk) filter (where category = 'employment_services') as employment_services,
-        sum(amount_dkk) filter (where category = 'social_services') as social_services,
-        sum(amount_dkk) filter (where category = 'ips_service') as ips_service,
+        cast(sum(amount_dkk) as decimal(18, 2)) as total_dkk,
+        cast(sum(amount_dkk) filter (where category = 'psychiatric_inpatient')
+            as decimal(18, 2)) as psychiatric_inpatient,
+        cast(sum(amount_dkk) filter (where category = 'psychiatric_outpatient')
+            as decimal(18, 2)) as psychiatric_outpatient,
+        cast(sum(amount_dkk) filter (where category = 'psychiatric_emergency')
+            as decimal(18, 2)) as psychiatric_emergency,
+        cast(sum(amount_dkk) filter (where category = 'primary_care')
+            as decimal(18, 2)) as primary_care,
+        cast(sum(amount_dkk) filter (where category = 'employment_services')
+            as decimal(18, 2)) as employment_services,
+        cast(sum(amount_dkk) filter (where category = 'social_services')
+            as decimal(18, 2)) as social_services,
+        cast(sum(amount_dkk) filter (where category = 'ips_service')
+            as decimal(18, 2)) as ips_service,
         min(price_year) as price_year
     from costs
     group by person_id, horizon_months
@@ -34,13 +44,13 @@ final as (
         participants.*,
         per_person.horizon_months,
         per_person.total_dkk,
-        coalesce(per_person.psychiatric_inpatient, 0) as psychiatric_inpatient,
-        coalesce(per_person.psychiatric_outpatient, 0) as psychiatric_outpatient,
-        coalesce(per_person.psychiatric_emergency, 0) as psychiatric_emergency,
-        coalesce(per_person.primary_care, 0) as primary_care,
-        coalesce(per_person.employment_services, 0) as employment_services,
-        coalesce(per_person.social_services, 0) as social_services,
-        coalesce(per_person.ips_service, 0) as ips_service,
+        coalesce(per_person.psychiatric_inpatient, 0::decimal(18, 2)) as psychiatric_inpatient,
+        coalesce(per_person.psychiatric_outpatient, 0::decimal(18, 2)) as psychiatric_outpatient,
+        coalesce(per_person.psychiatric_emergency, 0::decimal(18, 2)) as psychiatric_emergency,
+        coalesce(per_person.primary_care, 0::decimal(18, 2)) as primary_care,
+        coalesce(per_person.employment_services, 0::decimal(18, 2)) as employment_services,
+        coalesce(per_person.social_services, 0::decimal(18, 2)) as social_services,
+        coalesce(per_person.ips_service, 0::decimal(18, 2)) as ips_service,
         per_person.price_year
     from per_person
     inner join participants using (person_id)

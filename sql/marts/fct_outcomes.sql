@@ -7,7 +7,7 @@ with outcomes as (
 participants as (
     select
         person_id, arm, municipality_code, region_code, start_year, age_band, sex,
-        benefit_at_start, treatment_unit
+        benefit_at_start, treatment_unit, rkey_n, rkey_s
     from dim_participants
 ),
 

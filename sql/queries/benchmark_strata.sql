@@ -1,6 +1,8 @@
 -- benchmark_strata: IPS persons with an 18-month outcome row per municipality and
 -- stratum of contract section 4b (start year x age band x sex, unknown apart, x benefit
--- group): n and how many were in job or education at any time within 18 months. Run
+-- group): n and how many were in job or education at any time within 18 months, with
+-- their cell key sums (section 5b: summed over strata mod 2^64 they give the key of a
+-- municipality's or the reference population's persons). Run
 -- with the selection's parameters (the municipalities) and with the area filters removed
 -- (the reference population R of the expected counts).
 with outcomes as (
@@ -15,7 +17,9 @@ per_stratum as (
         municipality_code,
         stratum,
         count(*) as n,
-        cast(count_if(job_or_education_any) as bigint) as k_any
+        cell_key(sum(rkey_n)) as n_key,
+        cast(count_if(job_or_education_any) as bigint) as k_any,
+        cell_key(sum(rkey_n) filter (where job_or_education_any)) as k_any_key
     from outcomes
     where arm = 'ips' and horizon_months = 18
     group by municipality_code, stratum
@@ -29,7 +33,9 @@ final as (
         stratum_parts(stratum).sex as sex,
         stratum_parts(stratum).benefit_group as benefit_group,
         n,
-        k_any
+        n_key,
+        k_any,
+        k_any_key
     from per_stratum
 )
 

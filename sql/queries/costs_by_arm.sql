@@ -1,5 +1,6 @@
 -- costs_by_arm: per horizon and arm, the cost population (persons with at least one
--- cost row), the mean and sample variance of their per-person totals.
+-- cost row) with its cell key, and the sum, sum of squares and largest of their
+-- per-person totals (exact decimals) with the total's magnitude key (section 5b).
 with totals as (
     select * from selected(
         'fct_cost_totals', $municipalities, $region, $start_year_from, $start_year_to,
@@ -12,8 +13,11 @@ final as (
         horizon_months,
         arm,
         count(*) as n,
-        avg(total_dkk) as mean_total_dkk,
-        var_samp(total_dkk) as var_total_dkk,
+        cell_key(sum(rkey_n)) as n_key,
+        sum(total_dkk) as total_dkk_sum,
+        sum(cast(total_dkk as decimal(38, 2)) * total_dkk) as total_dkk_sum_sq,
+        max(total_dkk) as total_dkk_sum_max,
+        cell_key(sum(rkey_s)) as total_dkk_sum_key,
         min(price_year) as price_year
     from totals
     group by horizon_months, arm

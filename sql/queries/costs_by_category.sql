@@ -1,5 +1,7 @@
--- costs_by_category: per horizon, arm and category, the mean amount per person of the
--- cost population (a missing category counts 0 DKK).
+-- costs_by_category: per horizon and arm, the cost population with its cell key and,
+-- per category, the sum and largest amount per person (a missing category counts 0 DKK;
+-- exact decimals). One magnitude key serves every category: they are totals over the
+-- same persons (section 5b). One row per horizon and arm, a pair of columns per category.
 with totals as (
     select * from selected(
         'fct_cost_totals', $municipalities, $region, $start_year_from, $start_year_to,
@@ -7,29 +9,29 @@ with totals as (
     )
 ),
 
-means as (
+final as (
     select
         horizon_months,
         arm,
         count(*) as n,
-        avg(psychiatric_inpatient) as psychiatric_inpatient,
-        avg(psychiatric_outpatient) as psychiatric_outpatient,
-        avg(psychiatric_emergency) as psychiatric_emergency,
-        avg(primary_care) as primary_care,
-        avg(employment_services) as employment_services,
-        avg(social_services) as social_services,
-        avg(ips_service) as ips_service
+        cell_key(sum(rkey_n)) as n_key,
+        cell_key(sum(rkey_s)) as sum_key,
+        sum(psychiatric_inpatient) as psychiatric_inpatient_sum,
+        max(psychiatric_inpatient) as psychiatric_inpatient_sum_max,
+        sum(psychiatric_outpatient) as psychiatric_outpatient_sum,
+        max(psychiatric_outpatient) as psychiatric_outpatient_sum_max,
+        sum(psychiatric_emergency) as psychiatric_emergency_sum,
+        max(psychiatric_emergency) as psychiatric_emergency_sum_max,
+        sum(primary_care) as primary_care_sum,
+        max(primary_care) as primary_care_sum_max,
+        sum(employment_services) as employment_services_sum,
+        max(employment_services) as employment_services_sum_max,
+        sum(social_services) as social_services_sum,
+        max(social_services) as social_services_sum_max,
+        sum(ips_service) as ips_service_sum,
+        max(ips_service) as ips_service_sum_max
     from totals
     group by horizon_months, arm
-),
-
-final as (
-    select horizon_months, arm, category, n, mean_dkk
-    from means
-    unpivot (mean_dkk for category in (
-        psychiatric_inpatient, psychiatric_outpatient, psychiatric_emergency,
-        primary_care, employment_services, social_services, ips_service
-    ))
 )
 
-select * from final order by horizon_months, arm, category
+select * from final order by horizon_months, arm

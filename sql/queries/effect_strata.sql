@@ -1,7 +1,8 @@
 -- effect_strata: per horizon, arm (ips, comparison) and stratum of contract section 4b
 -- (start year x age band x sex, unknown apart, x benefit group): the persons with an
 -- outcome row (n), how many were in job or education at any time / at the end, and the
--- mean and sample variance of weeks in job or education.
+-- mean and sample variance of weeks in job or education; n_key is the cell key sum of
+-- the stratum's persons (section 5b: the published supported / excluded counts).
 with outcomes as (
     select * from selected(
         'fct_outcomes', $municipalities, $region, $start_year_from, $start_year_to,
@@ -15,10 +16,16 @@ per_stratum as (
         cast(arm as varchar) as arm,
         stratum,
         count(*) as n,
+        cell_key(sum(rkey_n)) as n_key,
         cast(count_if(job_or_education_any) as bigint) as k_any,
         cast(count_if(job_or_education_at_end) as bigint) as k_end,
-        avg(weeks_job_or_education) as weeks_mean,
-        var_samp(weeks_job_or_education) as weeks_var
+        -- from exact integer sums (one rounding each): the same bits in every run,
+        -- whatever order the threads add the rows in
+        cast(sum(weeks_job_or_education) as double) / count(*) as weeks_mean,
+        case when count(*) > 1 then cast(
+            count(*) * sum(weeks_job_or_education * weeks_job_or_education)
+            - sum(weeks_job_or_education) * sum(weeks_job_or_education) as double
+        ) / (count(*) * (count(*) - 1)) end as weeks_var
     from outcomes
     where arm in ('ips', 'comparison')
     group by horizon_months, arm, stratum
@@ -33,6 +40,7 @@ final as (
         stratum_parts(stratum).sex as sex,
         stratum_parts(stratum).benefit_group as benefit_group,
         n,
+        n_key,
         k_any,
         k_end,
         weeks_mean,

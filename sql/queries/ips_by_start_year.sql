@@ -1,6 +1,6 @@
 -- ips_by_start_year: per start year of the selection, the IPS arm's participants and,
 -- among them, those with an 18-month outcome row (n_18) and in job or education at
--- any time within 18 months (k_any_18).
+-- any time within 18 months (k_any_18); each count with its cell key (section 5b).
 with persons as (
     select * from selected(
         'dim_participants', $municipalities, $region, $start_year_from, $start_year_to,
@@ -16,7 +16,7 @@ outcomes as (
 ),
 
 participants as (
-    select start_year, count(*) as participants
+    select start_year, count(*) as participants, cell_key(sum(rkey_n)) as participants_key
     from persons
     where arm = 'ips'
     group by start_year
@@ -26,7 +26,9 @@ at_18 as (
     select
         start_year,
         count(*) as n_18,
-        cast(count_if(job_or_education_any) as bigint) as k_any_18
+        cell_key(sum(rkey_n)) as n_18_key,
+        cast(count_if(job_or_education_any) as bigint) as k_any_18,
+        cell_key(sum(rkey_n) filter (where job_or_education_any)) as k_any_18_key
     from outcomes
     where arm = 'ips' and horizon_months = 18
     group by start_year
@@ -36,8 +38,11 @@ final as (
     select
         participants.start_year,
         participants.participants,
+        participants.participants_key,
         coalesce(at_18.n_18, 0) as n_18,
-        coalesce(at_18.k_any_18, 0) as k_any_18
+        at_18.n_18_key,
+        coalesce(at_18.k_any_18, 0) as k_any_18,
+        at_18.k_any_18_key
     from participants
     left join at_18 using (start_year)
 )

@@ -1,6 +1,7 @@
 -- municipality_overview: one row per municipality inside the area filter that has a
 -- row in any table: rollout status as of $as_of, FTE, active participants, latest
--- fidelity review and the IPS arm's 18-month outcome within the selection.
+-- fidelity review and the IPS arm's 18-month outcome within the selection; each count
+-- with its cell key (<count>_key, section 5b).
 with selected as (
     select * from selected(
         'dim_participants', $municipalities, $region, $start_year_from, $start_year_to,
@@ -79,7 +80,10 @@ latest_review as (
 ),
 
 active as (
-    select municipality_code, count(*) as active_participants
+    select
+        municipality_code,
+        count(*) as active_participants,
+        cell_key(sum(rkey_n)) as active_participants_key
     from selected
     where arm in ('ips', 'ips_like')
         and start_date <= $as_of
@@ -91,7 +95,9 @@ ips_18 as (
     select
         municipality_code,
         count(*) as n_ips_18,
-        cast(count_if(job_or_education_any) as bigint) as k_any_18_ips
+        cell_key(sum(rkey_n)) as n_ips_18_key,
+        cast(count_if(job_or_education_any) as bigint) as k_any_18_ips,
+        cell_key(sum(rkey_n) filter (where job_or_education_any)) as k_any_18_ips_key
     from selected_outcomes
     where arm = 'ips' and horizon_months = 18
     group by municipality_code
@@ -112,12 +118,15 @@ final as (
         current_status.target_group,
         current_status.psychiatry_units,
         coalesce(active.active_participants, 0) as active_participants,
+        active.active_participants_key,
         latest_review.fidelity_score,
         latest_review.fidelity_band,
         latest_review.fidelity_date,
         coalesce(latest_review.fidelity_reviews, 0) as fidelity_reviews,
         coalesce(ips_18.n_ips_18, 0) as n_ips_18,
-        coalesce(ips_18.k_any_18_ips, 0) as k_any_18_ips
+        ips_18.n_ips_18_key,
+        coalesce(ips_18.k_any_18_ips, 0) as k_any_18_ips,
+        ips_18.k_any_18_ips_key
     from municipalities
     inner join present using (municipality_code)
     left join current_status using (municipality_code)

@@ -1,4 +1,4 @@
--- participants_by_arm: persons in the selection per arm.
+-- participants_by_arm: persons in the selection per arm, with the cell key.
 with persons as (
     select * from selected(
         'dim_participants', $municipalities, $region, $start_year_from, $start_year_to,
@@ -7,7 +7,7 @@ with persons as (
 ),
 
 final as (
-    select arm, count(*) as n
+    select arm, count(*) as n, cell_key(sum(rkey_n)) as n_key
     from persons
     group by arm
 )
