@@ -65,7 +65,7 @@ def test_first_call_stores_the_database_and_the_next_opens_it(tmp_path, cache, c
 def test_no_cache_reads_and_writes_nothing(tmp_path, cache, capsys, monkeypatch):
     root = tiny_extract(tmp_path)
     monkeypatch.setattr(detached, "spawn_save", lambda *a, **k: pytest.fail("spawned"))
-    doc = _summary(capsys, "--data-dir", str(root), "--no-cache")
+    doc = _summary(capsys, "--data-dir", str(root), "--no-cache", "--exact")
     assert doc["effect"]["18"]["ips"]["n"] == 6
     assert not cache.exists() or list(cache.iterdir()) == []
 
