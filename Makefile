@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: install run test test-quick test-robustness lint browser bench docs clean
+.PHONY: install run test test-quick test-robustness lint browser axe bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,16 +32,27 @@ browser:
 	  echo "installing Debian packages for the tests:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
+# axe-core (npm, pinned in tests/axe/package-lock.json) for the accessibility tests; npm
+# comes with Debian's nodejs/npm packages, installed with apt when missing.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Debian's npm for the accessibility tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	cd tests/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 lint: install
 	$(BIN)/ruff check .
 
 # Everything, including the live-reload robustness suite (real app, real browser,
 # 20-session stress test; IPS_STRESS_SESSIONS=N to change it).
-test: install browser lint
+test: install browser axe lint
 	$(BIN)/python -m pytest
 
 # While developing: everything but the robustness suite (minutes of wall time).
-test-quick: install browser lint
+test-quick: install browser axe lint
 	$(BIN)/python -m pytest -m "not slow"
 
 # Only the robustness suite, with its figures printed (-s).

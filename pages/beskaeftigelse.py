@@ -51,6 +51,7 @@ show(arms, [Col("arm", t("group", lang), "code", code_kind="arm"), Col("n", "n",
             Col("not_yet_observable", t("waiting_col", lang), "int",
                 hidden_by="not_yet_observable_suppressed")],
      sel, name=f"effekt_{horizon}m", title=t("effect_title", lang))
+adjusted_view.forest_table(sel, measure)  # the difference chart's figures
 
 # Like with like: the adjusted difference, its support and the balance
 adjusted_view.adjusted_section(sel, horizon)

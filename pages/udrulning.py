@@ -98,6 +98,12 @@ show(status, [
 st.subheader(t("timeline_head", lang))
 periods = state.timeline(sel)
 charts.show(rollout_charts.timeline(periods, sel.ds.as_of, lang), alt=t("fig_timeline", lang))
+with st.expander(t("timeline_table", lang)):  # the timeline's figures as a table
+    show(periods, [Col("name", t("municipalities", lang), hidden_by=None),
+                   Col("status", "Status", "code", code_kind="status", hidden_by=None),
+                   Col("valid_from", t("col_from", lang), "date", hidden_by=None),
+                   Col("valid_to", t("col_to", lang), "date", hidden_by=None)],
+         sel, name="statusperioder", title=t("fig_timeline", lang))
 
 # Fidelity (IPS-25) and caseload
 st.subheader(t("fidelity_head", lang))

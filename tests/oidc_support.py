@@ -32,6 +32,7 @@ USERS = {
     "eve": ("eve@example.com", None),
 }
 COOKIE_SECRET = "0123456789abcdef" * 4
+LOGIN_SETTLE_MS = 120_000
 
 
 @dataclass
@@ -110,5 +111,5 @@ def login(page: Page, app_url: str, sub: str, path: str = "/") -> None:
     page.get_by_role("button", name=t("login", "da")).click()
     page.get_by_role("button", name=sub, exact=True).click()
     page.wait_for_url(app_url + "/**")
-    settle(page)
+    settle(page, LOGIN_SETTLE_MS)  # the user's first page: their scope's figures, cold
     expect(page.get_by_text(t("logged_in_as", "da", user=USERS[sub][0]))).to_be_visible()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_support import assert_accessible, axe_available
 from browser_support import CHROMIUM, SAMPLE_DATA, App, chromium, new_context, running_app, settle
 from oidc_support import USERS, Provider, login, oidc_provider, write_scopes, write_secrets
 from playwright.sync_api import Browser, Page, expect
@@ -166,3 +167,15 @@ def test_access_log_has_a_line_per_view_and_no_figure(page: Page, app: App):
     assert [r["page"] for r in mine] == ["overview", "oekonomi"]
     assert {r["scope"] for r in mine} == {"region:1084"}
     assert figure not in log.read_text()
+
+
+@pytest.mark.skipif(not axe_available(), reason="axe-core is not installed: run `make axe`")
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_logged_out_page_is_accessible(page: Page, app: App, lang: str):
+    """The page before login meets WCAG 2.1 AA too (axe-core, tests/axe_support.py), with
+    the document's language set (issue 16)."""
+    page.goto(app.url + ("/?en=true" if lang == "en" else "/"))
+    settle(page)
+    expect(page.get_by_role("button", name=t("login", lang))).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert_accessible(page, f"the logged-out page ({lang})")

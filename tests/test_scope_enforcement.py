@@ -14,6 +14,7 @@ pages/ui never reaching past the engine (no `ds.query`, `ds.table`, `ds.rows`).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import pkgutil
@@ -26,10 +27,12 @@ import pytest
 
 import ips_data.metrics
 from ips_data.loading.database import Dataset, load_dataset
-from ips_data.metrics.benchmark import Benchmark
+from ips_data.metrics.benchmark import Benchmark, reference_filters
 from ips_data.metrics.effect import Funnel
 from ips_data.metrics.fidelity import FidelityProfile
 from ips_data.metrics.filters import Filters
+from ips_data.metrics.rollout import municipality_status
+from ips_data.metrics.rollout_map import map_frame, selection_codes
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
@@ -62,9 +65,12 @@ FUNCTIONS: dict[str, dict] = {
     "benchmark.benchmark": {},
     "fidelity.fidelity_profile": {"code": 101, "as_of": date(2026, 9, 30)},
     "fidelity.reviewed_municipalities": {"as_of": date(2026, 9, 30)},
-    "rollout_map.map_figures": {"measure": "status", "as_of": date(2026, 9, 30)},
+    "rollout_map.map_figures": {"measure": "share_18", "as_of": date(2026, 9, 30)},
     "trend.start_year_trend": {},
 }
+#: Public functions that take a selection but no extract (checked apart below).
+HELPERS = ("benchmark.reference_filters", "rollout_map.map_frame",
+           "rollout_map.selection_codes")
 
 HOVEDSTADEN = Scope.from_entries(["region:1084"])
 SCOPES = {
@@ -74,14 +80,14 @@ SCOPES = {
 }
 
 
-def _discovered() -> dict[str, object]:
+def _discovered(with_extract: bool = True) -> dict[str, object]:
     found = {}
     for info in pkgutil.iter_modules(ips_data.metrics.__path__):
         module = importlib.import_module(f"ips_data.metrics.{info.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            params = list(inspect.signature(fn).parameters)
+            params = inspect.signature(fn).parameters
             if (name.startswith("_") or fn.__module__ != module.__name__
-                    or params[:2] != ["ds", "filters"]):
+                    or "filters" not in params or ("ds" in params) is not with_extract):
                 continue
             found[f"{info.name}.{name}"] = fn
     return found
@@ -109,11 +115,12 @@ def sample(tmp_path_factory) -> tuple[Path, Dataset]:
 
 
 def municipalities_in(result) -> set[int]:
-    """Every municipality code a result names (frames, the funnel, the summary)."""
-    if isinstance(result, Funnel | Benchmark):
-        return municipalities_in(result.points)
+    """Every municipality code a result names (frames, the funnel, the benchmark, a
+    fidelity profile, the summary)."""
     if result is None:
         return set()
+    if isinstance(result, Funnel | Benchmark):
+        return municipalities_in(result.points)
     if isinstance(result, FidelityProfile):
         return {result.code}
     if isinstance(result, dict):
@@ -128,15 +135,12 @@ def municipalities_in(result) -> set[int]:
 
 
 def same(a, b) -> bool:
+    if dataclasses.is_dataclass(a) and not isinstance(a, Funnel):
+        return type(a) is type(b) and all(
+            same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     if isinstance(a, Funnel):
         return (a.n_total == b.n_total and a.pooled_share == b.pooled_share
                 and a.points.equals(b.points) and a.curve.equals(b.curve))
-    if isinstance(a, Benchmark):
-        return (a.pooled_share == b.pooled_share and a.tau2 == b.tau2 and a.shown == b.shown
-                and a.points.equals(b.points) and a.curve.equals(b.curve))
-    if isinstance(a, FidelityProfile):
-        return (a.code, a.latest_date, a.latest_total, a.previous_date) == (
-            b.code, b.latest_date, b.latest_total, b.previous_date) and a.items.equals(b.items)
     if isinstance(a, pl.DataFrame):
         return a.equals(b)
     return a == b
@@ -144,15 +148,15 @@ def same(a, b) -> bool:
 
 def person_count(name: str, result) -> int:
     """How many persons a result is about (0 means it shows nobody)."""
+    if result is None:
+        return 0
     if isinstance(result, Funnel):
         return result.n_total
     if isinstance(result, Benchmark):
-        return int(result.points["n"].fill_null(0).sum()) if result.points.height else 0
-    if result is None:
-        return 0
+        return person_count(name, result.points)
     if isinstance(result, FidelityProfile):
-        return 1  # not person-based: one municipality's review named
-    if isinstance(result, dict) and "effect" not in result:  # weeks variances per arm
+        return 1  # one municipality's review named
+    if isinstance(result, dict) and "effect" not in result:  # weeks variance per arm
         return sum(v is not None for v in result.values())
     if isinstance(result, dict):
         return sum(b.get(arm, {}).get("n") or 0 for b in result["effect"].values()
@@ -166,6 +170,28 @@ def person_count(name: str, result) -> int:
 def test_every_public_query_function_is_covered():
     assert set(DISCOVERED) == set(FUNCTIONS), (
         "a public ips_data.metrics function takes `filters`: add it to FUNCTIONS")
+
+
+def test_every_public_helper_taking_a_selection_is_checked():
+    assert set(_discovered(with_extract=False)) == set(HELPERS), (
+        "a public ips_data.metrics function takes `filters` without `ds`: check it below")
+
+
+@pytest.mark.parametrize("scope_id", sorted(SCOPES))
+def test_helpers_stay_inside_the_scope(sample, scope_id):
+    _, ds = sample
+    scope = SCOPES[scope_id]
+    filters = Filters(scope=scope)
+    assert set(selection_codes(filters)) == set(scope.municipalities)
+    assert selection_codes(Filters(scope=scope, municipalities=(751,))) == (
+        [751] if scope.allows(751) else [])
+    status = municipality_status(ds, Filters(scope=ALL), POLICY)  # the whole extract
+    frame = map_frame(status, filters, "status")
+    assert set(frame["code"].to_list()) <= set(scope.municipalities)
+    # the benchmark's reference population is the whole extract by design (contract 4b:
+    # national reference rates), with no municipality or region filter
+    reference = reference_filters(Filters(scope=scope, municipalities=(101,)))
+    assert reference.scope.is_all and reference.municipalities == () and reference.region is None
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
@@ -186,8 +212,9 @@ def test_scoped_equals_the_explicit_filter_and_stays_inside(sample, name, scope_
     explicit = call(name, ds, Filters(scope=ALL, municipalities=codes))
     assert same(scoped, explicit)
     assert municipalities_in(scoped) <= set(codes)
-    if name == "fidelity.fidelity_profile":
-        return  # one named municipality: the other tests show it can fail
+    if "code" in FUNCTIONS[name]:  # one named municipality: shown only inside the scope
+        assert (scoped is None) is not scope.allows(FUNCTIONS[name]["code"])
+        return
     # the test can fail: the whole extract names municipalities outside every scope
     everything = call(name, ds, Filters(scope=ALL))
     assert municipalities_in(everything) - set(codes) or not same(scoped, everything) \

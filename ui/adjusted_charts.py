@@ -12,7 +12,7 @@ import polars as pl
 from ips_data.formatting import fmt_int, fmt_interval, fmt_number, fmt_pct
 from ips_data.metrics.benchmark import Benchmark
 from ips_data.municipalities import name_of
-from ui import figures
+from ui import figures, palette
 from ui.charts import ARM_COLOURS, SHARES, layout
 from ui.i18n import Lang, label, t
 
@@ -55,11 +55,12 @@ def forest_crude_adjusted(crude: pl.DataFrame, adjusted: pl.DataFrame, measure: 
             y=[f"{n}<br>n = {fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"
                for n, r in zip(names, rows, strict=True)],
             mode="markers", name=t(kind, lang),
-            marker={"size": 12, "color": colour, "symbol": symbol},
+            marker={"size": 12, "color": colour, "symbol": symbol,
+                    "line": {"color": palette.OUTLINE, "width": 1}},
             error_x={"type": "data", "symmetric": False,
                      "array": [(r["high"] - r["estimate"]) * scale for r in rows],
                      "arrayminus": [(r["estimate"] - r["low"]) * scale for r in rows],
-                     "thickness": 2, "color": colour},
+                     "thickness": 2, "color": palette.OUTLINE},
             customdata=[[n, fmt(r["estimate"]), fmt_interval(r["low"], r["high"], fmt),
                          f"{fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"]
                         for n, r in zip(names, rows, strict=True)],
@@ -67,7 +68,7 @@ def forest_crude_adjusted(crude: pl.DataFrame, adjusted: pl.DataFrame, measure: 
                            + t("ci95_short", lang) + ": %{customdata[2]}<br>n = "
                            "%{customdata[3]}<extra></extra>"),
         ))
-    fig.add_vline(x=0, line_dash="dot", line_color="#666666")
+    fig.add_vline(x=0, line_dash="dot", line_color=palette.REFERENCE)
     pad = 0.12 * ((max(ends) - min(ends)) or 1.0)
     fig.update_xaxes(range=[min(ends) - pad, max(ends) + pad])
     fig.update_yaxes(autorange="reversed")
@@ -112,7 +113,7 @@ def adjusted_funnel(bench: Benchmark, limits: str, lang: Lang) -> go.Figure:
             x=[r["n"] for r in rows], y=[r["adjusted_share"] * 100 for r in rows],
             mode="markers", name=label("flag", flag, lang),
             marker={"size": 11, "color": colour, "symbol": symbol,
-                    "line": {"width": 1, "color": "white"}},
+                    "line": {"width": 1, "color": palette.OUTLINE}},
             customdata=[[name_of(r["municipality_code"]), fmt_pct(r["adjusted_share"], 1, lang),
                          fmt_int(r["n"], lang), fmt_int(r["observed"], lang),
                          fmt_number(r["expected"], 1, lang), fmt_number(r["oe_ratio"], 2, lang)]

@@ -64,6 +64,36 @@ def forest(sel: state.Selection, measure: str) -> None:
                 alt=t("fig_forest_both", sel.lang))
 
 
+def forest_table(sel: state.Selection, measure: str) -> None:
+    """The forest plot's figures (crude and adjusted difference per horizon) as a table in
+    an expander; drawn under the arms' table, so that table stays the page's first."""
+    lang = sel.lang
+    crude = state.call(sel, "differences")
+    adjusted = state.call(sel, "adjusted_differences")
+    if crude["estimate"].drop_nulls().is_empty() and adjusted["estimate"].drop_nulls().is_empty():
+        return
+    cols = ["horizon_months", "estimate", "low", "high", "n_ips", "n_comparison"]
+    rows = pl.concat([
+        frame.filter(pl.col("measure") == measure).select(cols)
+        .with_columns(kind=pl.lit(t(kind, lang)))
+        for kind, frame in (("crude", crude), ("adjusted", adjusted))
+    ]).sort("horizon_months", "kind", descending=[False, True])
+    with st.expander(t("diff_table", lang)):
+        _forest_rows(sel, rows, measure)
+
+
+def _forest_rows(sel: state.Selection, rows: pl.DataFrame, measure: str) -> None:
+    lang = sel.lang
+    show(rows, [
+        Col("horizon_months", t("col_horizon", lang), "int", hidden_by=None),
+        Col("kind", t("col_measure", lang), hidden_by=None),
+        Col("estimate", t("difference", lang), "pp" if measure != "weeks_mean" else "number",
+            ci=("low", "high"), hidden_by="n_ips"),
+        Col("n_ips", "n IPS", "int", hidden_by="n_ips"),
+        Col("n_comparison", "n " + label("arm", "comparison", lang), "int", hidden_by="n_ips"),
+    ], sel, name=f"forskel_{measure}", title=t("fig_forest_both", lang))
+
+
 def adjusted_section(sel: state.Selection, horizon: int) -> None:
     """The plain-language note, support share and IPS persons left out, why a figure is
     missing, and the balance table."""
@@ -133,8 +163,8 @@ def _crude_funnel(sel: state.Selection) -> None:
     show(funnel.points, [
         Col("municipality_code", t("municipalities", lang), "municipality"),
         Col("n", "n", "int"), Col("share", t("funnel_share", lang), "pct"),
-        Col("outside_95", t("funnel_95", lang), "bool"),
-        Col("outside_998", t("funnel_998", lang), "bool"),
+        Col("outside_95", t("funnel_out95", lang), "bool"),
+        Col("outside_998", t("funnel_out998", lang), "bool"),
     ], sel, name="tragt_18m", title=t("fig_funnel", lang), height=380,
         sort=("n", "share", "municipality_code"))
 

@@ -27,6 +27,11 @@ def language_toggle() -> Lang:
     return lang
 
 
+def current_language() -> Lang:
+    """The language the toggle chose in this run ("da" before it is drawn)."""
+    return st.session_state.get(_LANG, "da")
+
+
 def canonical(key: str, kind: str | None, options: Sequence[Any], multi: bool) -> None:
     """Before a bound widget is drawn: turn a stored label back into its code, drop values
     that are no longer options, and re-send the value when the language changed."""

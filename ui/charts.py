@@ -1,7 +1,9 @@
 """Plotly figure builders for the effect and cost pages, plus the shared look:
-colour-blind-safe (Okabe–Ito), titled, with units, n and 95 % intervals as error
-bars. Numbers in hover texts come from `ips_data.formatting` so they read exactly
-like the tables. The rollout figures are in `ui.rollout_charts`.
+colour-blind-safe (Okabe–Ito, see `ui.palette`: outlined areas, dark lines, series
+told apart by shape, pattern or dash as well as colour), titled, with units, n and
+95 % intervals as error bars; every chart has a text alternative and its figures in a
+table on the page. Numbers in hover texts come from `ips_data.formatting` so they read
+exactly like the tables. The rollout figures are in `ui.rollout_charts`.
 """
 
 from __future__ import annotations
@@ -16,22 +18,33 @@ import polars as pl
 
 from ips_data.formatting import fmt_dkk, fmt_int, fmt_interval, fmt_number, fmt_pct
 from ips_data.municipalities import name_of
-from ui import figures
+from ui import bound, figures, palette
 from ui.i18n import Lang, label, t
+from ui.palette import (  # noqa: F401 (BAND_COLOURS, STATUS_COLOURS: the old names)
+    ARM,
+    ARM_COLOURS,
+    BAND_COLOURS,
+    OKABE_ITO,
+    OUTLINE,
+    STATUS_COLOURS,
+)
 
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000")
-ARM_COLOURS = {"ips": "#0072B2", "ips_like": "#CC79A7", "comparison": "#E69F00"}
 ARMS = tuple(ARM_COLOURS)
-STATUS_COLOURS = {"not_started": "#999999", "agreement": "#E69F00",
-                  "implementing": "#56B4E9", "operating": "#009E73", "stopped": "#D55E00"}
-BAND_COLOURS = {"exemplary": "#009E73", "good": "#56B4E9", "fair": "#E69F00",
-                "not_ips": "#D55E00"}
 SHARES = ("job_or_education_any", "job_or_education_at_end")
 
 
+#: plotly's tool bar: saving as PNG, resetting the axes (and Streamlit's full screen);
+#: the zoom and pan buttons are left out (mouse zoom by dragging still works): fewer stops
+#: for keyboard users, each with a visible focus (`ui.a11y.FOCUS_CSS`).
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
+    "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "select2d", "lasso2d"]}
+
+
 def show(fig: go.Figure, alt: str) -> None:
-    figures.show(fig, alt=alt)
+    """Draw ``fig`` with its text alternative: "Diagram: <alt>. Tallene står i tabellen
+    på siden." (in the session's language; every chart's figures are in a table)."""
+    text = t("chart_alt", bound.current_language(), title=alt)
+    figures.show(fig, alt=text, config=PLOT_CONFIG)
 
 
 def wrap(text: str | None, width: int) -> str | None:
@@ -53,7 +66,7 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
     lines = title.count("<br>") + 1 + (subtitle.count("<br>") + 1 if subtitle else 0)
     heading: dict[str, Any] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
     if subtitle:
-        heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": "#555555"}}
+        heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": palette.MUTED}}
     fig.update_layout(
         title=heading,
         separators=",." if lang == "da" else ".,", template=figures.TEMPLATE,
@@ -62,10 +75,12 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
         colorway=list(OKABE_ITO),
         legend=({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
                 {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
-        hoverlabel={"align": "left"},
+        hoverlabel={"align": "left"}, font={"color": palette.TEXT},
     )
-    fig.update_xaxes(title_text=wrap(x, round(width * 1.15)))
-    fig.update_yaxes(title_text=y)
+    # Streamlit's chart theme draws ticks and axis titles in a faded grey (below 4.5:1)
+    axis_text = {"tickfont": {"color": palette.MUTED}, "title_font": {"color": palette.MUTED}}
+    fig.update_xaxes(title_text=wrap(x, round(width * 1.15)), **axis_text)
+    fig.update_yaxes(title_text=y, **axis_text)
     return fig
 
 
@@ -82,7 +97,7 @@ def _axis(measure: str, lang: Lang) -> str:
     return t("share_axis", lang) if measure in SHARES else t("weeks_axis", lang)
 
 
-def _errors(rows: Sequence[dict], key: str, scale: float, colour: str = "#333333") -> dict:
+def _errors(rows: Sequence[dict], key: str, scale: float, colour: str = OUTLINE) -> dict:
     """Asymmetric error bars from <key>, <key>_low, <key>_high (None where hidden)."""
     plus = [None if r[key] is None or r[f"{key}_high"] is None
             else (r[f"{key}_high"] - r[key]) * scale for r in rows]
@@ -126,9 +141,12 @@ def arm_bars(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
     err = _errors(rows, measure, scale)
     fig = go.Figure(go.Bar(
         x=ticks, y=[None if r[measure] is None else r[measure] * scale for r in rows],
-        marker_color=[ARM_COLOURS.get(r["arm"], OKABE_ITO[0]) for r in rows], error_y=err,
+        marker={"color": [ARM_COLOURS.get(r["arm"], OKABE_ITO[0]) for r in rows],
+                "line": {"color": OUTLINE, "width": 1}}, error_y=err,
         text=[value_text(measure, r[measure], lang) if r[measure] is not None else hidden
               for r in rows], textposition="inside", insidetextanchor="start",
+        insidetextfont={"color": [palette.text_on(ARM_COLOURS.get(r["arm"], OKABE_ITO[0]))
+                                  for r in rows]},
         customdata=_hover(rows, measure, measure, lang, hidden, names),
         hovertemplate=_template(lang),
     ))
@@ -150,17 +168,17 @@ def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figur
         x=[r["estimate"] * scale for r in rows],
         y=[f"{n}<br>n = {fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"
            for n, r in zip(names, rows, strict=True)],
-        mode="markers", marker={"size": 12, "color": ARM_COLOURS["ips"]},
+        mode="markers", marker=palette.point_marker(ARM["ips"], 12),
         error_x={"type": "data", "symmetric": False,
                  "array": [(r["high"] - r["estimate"]) * scale for r in rows],
                  "arrayminus": [(r["estimate"] - r["low"]) * scale for r in rows],
-                 "thickness": 2, "color": "#333333"},
+                 "thickness": 2, "color": OUTLINE},
         customdata=[[n, fmt(r["estimate"]), fmt_interval(r["low"], r["high"], fmt),
                      f"{fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"]
                     for n, r in zip(names, rows, strict=True)],
         hovertemplate=_template(lang),
     ))
-    fig.add_vline(x=0, line_dash="dot", line_color="#666666")
+    fig.add_vline(x=0, line_dash="dot", line_color=palette.REFERENCE)
     ends = [0.0] + [v * scale for r in rows for v in (r["low"], r["high"]) if v is not None]
     pad = 0.12 * ((max(ends) - min(ends)) or 1.0)  # room for the markers at the ends
     fig.update_xaxes(range=[min(ends) - pad, max(ends) + pad])
@@ -179,12 +197,12 @@ def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
         rows = frame.filter(pl.col("arm") == arm).sort("group_value").to_dicts()
         if not rows:
             continue
-        err = _errors(rows, measure, scale, ARM_COLOURS[arm])
+        err = _errors(rows, measure, scale, ARM[arm].ink)
         fig.add_trace(go.Scatter(
             x=[int(r["group_value"]) for r in rows],
             y=[None if r[measure] is None else r[measure] * scale for r in rows],
             mode="lines+markers", name=label("arm", arm, lang), error_y=err,
-            line={"color": ARM_COLOURS[arm]}, marker={"color": ARM_COLOURS[arm]},
+            line=palette.line(ARM[arm]), marker=palette.point_marker(ARM[arm], 9),
             customdata=_hover(rows, measure, measure, lang, hidden,
                               [f"{label('arm', arm, lang)} {r['group_value']}" for r in rows]),
             hovertemplate=_template(lang),
@@ -214,7 +232,7 @@ def breakdown(frame: pl.DataFrame, measure: str, horizon: int, dimension: str, l
         err = _errors(rows, measure, scale)
         fig.add_trace(go.Bar(
             x=names, y=[None if r[measure] is None else r[measure] * scale for r in rows],
-            name=label("arm", arm, lang), marker_color=ARM_COLOURS[arm], error_y=err,
+            name=label("arm", arm, lang), marker=palette.bar_marker(ARM[arm]), error_y=err,
             customdata=_hover(rows, measure, measure, lang, hidden,
                               [f"{label('arm', arm, lang)} – {n}" for n in names]),
             hovertemplate=_template(lang),
@@ -223,6 +241,12 @@ def breakdown(frame: pl.DataFrame, measure: str, horizon: int, dimension: str, l
               dimension=label("dimension", dimension, lang))
     fig.update_layout(barmode="group")
     return layout(fig, title + f" ({t('ci95_short', lang)})", lang, None, _axis(measure, lang))
+
+
+def funnel_class(row: dict) -> str:
+    """"inside", "outside_95" or "outside_998" (the outermost limit a point is beyond)."""
+    return "outside_998" if row["outside_998"] else "outside_95" if row["outside_95"] else \
+        "inside"
 
 
 @figures.cached
@@ -236,22 +260,26 @@ def funnel(points: pl.DataFrame, curve: pl.DataFrame, pooled: float, lang: Lang)
             fig.add_trace(go.Scatter(
                 x=n, y=[v * 100 for v in curve[f"{side}_{key}"].to_list()], mode="lines",
                 name=name, legendgroup=key, showlegend=side == "lower", hoverinfo="skip",
-                line={"color": "#666666", "dash": dash, "width": 1.2}))
-    fig.add_hline(y=pooled * 100, line_color=ARM_COLOURS["ips"], line_width=1,
+                line={"color": palette.REFERENCE, "dash": dash, "width": 1.2}))
+    fig.add_hline(y=pooled * 100, line_color=ARM["ips"].ink, line_width=1.5,
                   annotation_text=t("funnel_pooled", lang, p=fmt_pct(pooled, 1, lang)),
                   annotation_position="top right")
     shown = points.filter(pl.col("share").is_not_null()).to_dicts()
-    colour = ["#D55E00" if r["outside_998"] else "#E69F00" if r["outside_95"] else "#0072B2"
-              for r in shown]
-    fig.add_trace(go.Scatter(
-        x=[r["n"] for r in shown], y=[r["share"] * 100 for r in shown], mode="markers",
-        name="IPS", showlegend=False,
-        marker={"size": 10, "color": colour, "line": {"width": 1, "color": "white"}},
-        customdata=[[name_of(r["municipality_code"]), fmt_pct(r["share"], 1, lang),
-                     fmt_int(r["n"], lang)]
-                    for r in shown],
-        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>n = %{customdata[2]}"
-                      "<extra></extra>"))
+    # Each class its own shape, colour and legend entry (never colour alone)
+    for flag, key in (("inside", "funnel_inside"), ("outside_95", "funnel_out95"),
+                      ("outside_998", "funnel_out998")):
+        part = [r for r in shown if funnel_class(r) == flag]
+        if not part:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[r["n"] for r in part], y=[r["share"] * 100 for r in part], mode="markers",
+            name=t(key, lang), marker=palette.point_marker(palette.FUNNEL[flag],
+                                                           10 if flag == "inside" else 12),
+            customdata=[[name_of(r["municipality_code"]), fmt_pct(r["share"], 1, lang),
+                         fmt_int(r["n"], lang), t(key, lang)]
+                        for r in part],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>n = "
+                          "%{customdata[2]}<br>%{customdata[3]}<extra></extra>"))
     fig.update_yaxes(range=[0, 100])
     fig.update_xaxes(type="log")
     return layout(fig, t("fig_funnel", lang), lang, t("funnel_axis_n", lang),
@@ -272,7 +300,7 @@ def cost_categories(frame: pl.DataFrame, horizon: int, price_year: Any, lang: La
             y=[label("category", r["category"], lang) for r in rows],
             x=[r["mean_dkk"] for r in rows], orientation="h",
             name=f"{label('arm', arm, lang)} ({_n_text(n, lang, hidden)})",
-            marker_color=ARM_COLOURS[arm],
+            marker=palette.bar_marker(ARM[arm]),
             customdata=[[label("category", r["category"], lang), label("arm", arm, lang),
                          fmt_dkk(r["mean_dkk"], lang) if r["n"] is not None else hidden,
                          fmt_int(r["n"], lang) if r["n"] is not None else hidden]
@@ -298,7 +326,8 @@ def cost_totals(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
     fig = go.Figure(go.Bar(
         x=[f"{n}<br>{_n_text(r['n'], lang, hidden)}" for n, r in zip(names, rows, strict=True)],
         y=[r["mean_total_dkk"] for r in rows], error_y=err,
-        marker_color=[ARM_COLOURS.get(r["arm"]) for r in rows],
+        marker={"color": [ARM_COLOURS.get(r["arm"]) for r in rows],
+                "line": {"color": OUTLINE, "width": 1}},
         customdata=[[n, fmt(r["mean_total_dkk"]) if r["n"] is not None else hidden,
                      fmt_interval(r["mean_total_dkk_low"], r["mean_total_dkk_high"], fmt),
                      fmt_int(r["n"], lang) if r["n"] is not None else hidden]
@@ -326,16 +355,16 @@ def municipality_savings(frame: pl.DataFrame, horizon: int, price_year: Any,
     fig = go.Figure(go.Scatter(
         x=[r["estimate"] for r in rows], y=[name_of(r["municipality_code"]) for r in rows],
         mode="markers",
-        marker={"size": 10, "color": ARM_COLOURS["ips"]},
+        marker=palette.point_marker(ARM["ips"]),
         error_x={"type": "data", "symmetric": False,
                  "array": [r["high"] - r["estimate"] for r in rows],
-                 "arrayminus": [r["estimate"] - r["low"] for r in rows], "color": "#333333"},
+                 "arrayminus": [r["estimate"] - r["low"] for r in rows], "color": OUTLINE},
         customdata=[[name_of(r["municipality_code"]), fmt(r["estimate"]),
                      fmt_interval(r["low"], r["high"], fmt),
                      f"{fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"]
                     for r in rows],
         hovertemplate=_template(lang)))
-    fig.add_vline(x=0, line_dash="dot", line_color="#666666")
+    fig.add_vline(x=0, line_dash="dot", line_color=palette.REFERENCE)
     fig.update_xaxes(tickformat=",.0f")
     sub = t("cost_sub", lang, h=horizon, py=t("price_year", lang, y=price_year))
     return layout(fig, t("fig_muni_saving", lang), lang, t("dkk_axis", lang), None,

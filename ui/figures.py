@@ -99,6 +99,7 @@ def spec(fig: go.Figure) -> dict:
     return out
 
 
-def show(fig: go.Figure, alt: str, **kwargs: Any) -> None:
+def show(fig: go.Figure, alt: str, config: dict | None = None, **kwargs: Any) -> None:
     """`st.plotly_chart` without the per-run deep copy of the figure."""
-    st.plotly_chart(_Spec(spec(fig)), config={"displaylogo": False}, alt=alt, **kwargs)
+    st.plotly_chart(_Spec(spec(fig)), config=config or {"displaylogo": False}, alt=alt,
+                    **kwargs)

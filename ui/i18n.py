@@ -155,12 +155,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "funnel_pooled": ("Samlet andel {p}", "Pooled share {p}"),
     "funnel_95": ("95 %-grænser", "95 % limits"),
     "funnel_998": ("99,8 %-grænser", "99.8 % limits"),
-    "funnel_caption": ("Blå: inden for grænserne · orange: uden for 95 %-grænserne · rød: uden "
-                       "for 99,8 %-grænserne, dvs. mere afvigelse end tilfældig variation "
-                       "forklarer. Kommuner med færre end {k} IPS-deltagere vises ikke.",
-                       "Blue: within the limits · orange: outside the 95 % limits · red: "
-                       "outside the 99.8 % limits, i.e. more variation than chance explains. "
-                       "Municipalities with fewer than {k} IPS participants are not shown."),
+    "funnel_caption": ("Blå cirkel: inden for grænserne · orange rombe: uden for "
+                       "95 %-grænserne · rødt kryds: uden for 99,8 %-grænserne, dvs. mere "
+                       "afvigelse end tilfældig variation forklarer. Kommuner med færre end "
+                       "{k} IPS-deltagere vises ikke.",
+                       "Blue circle: within the limits · orange diamond: outside the 95 % "
+                       "limits · red cross: outside the 99.8 % limits, i.e. more variation "
+                       "than chance explains. Municipalities with fewer than {k} IPS "
+                       "participants are not shown."),
     "funnel_none": ("Ingen IPS-deltagere med 18-måneders resultat i udvælgelsen.",
                     "No IPS participants with an 18-month outcome in the selection."),
     "sort_by": ("Sortér efter", "Sort by"),
@@ -590,6 +592,28 @@ def code_of(kind: str, text: object) -> object:
             return code
     return text
 
+
+# Accessibility (issue 16): the statement page, its link and the charts' text alternatives.
+TEXTS.update({
+    "nav_a11y": ("Tilgængelighed", "Accessibility"),
+    "a11y_link": ("Tilgængelighedserklæring", "Accessibility statement"),
+    "a11y_title": ("Tilgængelighedserklæring", "Accessibility statement"),
+    "a11y_english_note": ("Oplysningerne til tilgængelighedserklæringen står på engelsk, "
+                          "som i projektets README (afsnittet »Tilgængelighed«).",
+                          "The facts for the accessibility statement, as in the project's "
+                          "README (section \"Tilgængelighed\")."),
+    "chart_alt": ("Diagram: {title}. Tallene står i tabellen på siden.",
+                  "Chart: {title}. The figures are in the table on this page."),
+    "diff_table": ("Forskel pr. opfølgningstid", "Difference per follow-up horizon"),
+    "col_horizon": ("Opfølgning", "Follow-up"),
+    "col_measure": ("Mål", "Measure"),
+    "timeline_table": ("Statusperioder som tabel", "Status periods as a table"),
+    "col_from": ("Fra", "From"),
+    "col_to": ("Til", "To"),
+    "funnel_inside": ("Inden for grænserne", "Within the limits"),
+    "funnel_out95": ("Uden for 95 %-grænsen", "Outside the 95 % limit"),
+    "funnel_out998": ("Uden for 99,8 %-grænsen", "Outside the 99.8 % limit"),
+})
 
 # ---- adjusted comparisons (contract section 4b): effect page
 TEXTS.update({

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ips_data.formatting import fmt_int, fmt_interval, fmt_pct
-from ui import figures
+from ui import figures, palette
 from ui.charts import ARM_COLOURS, layout
 from ui.i18n import Lang, t
 
@@ -23,7 +23,8 @@ def participants_by_year(frame: pl.DataFrame, lang: Lang, hidden: str) -> go.Fig
     rows = frame.sort("start_year").to_dicts()
     years = [r["start_year"] for r in rows]
     fig = go.Figure(go.Bar(
-        x=years, y=[r["participants"] for r in rows], marker_color=ARM_COLOURS["ips"],
+        x=years, y=[r["participants"] for r in rows],
+        marker={"color": ARM_COLOURS["ips"], "line": {"color": palette.OUTLINE, "width": 1}},
         text=[hidden if r["participants"] is None else "" for r in rows],
         textposition="outside",
         customdata=[[r["start_year"], hidden if r["participants"] is None
@@ -42,7 +43,8 @@ def share_by_year(frame: pl.DataFrame, lang: Lang, hidden: str) -> go.Figure:
     shown = [r for r in rows if r["share_18"] is not None]
     fig = go.Figure(go.Scatter(
         x=[r["start_year"] for r in shown], y=[100 * r["share_18"] for r in shown],
-        mode="lines+markers", line={"color": ARM_COLOURS["ips"]}, name="IPS",
+        mode="lines+markers", line=palette.line(palette.ARM["ips"]), name="IPS",
+        marker=palette.point_marker(palette.ARM["ips"], 8),
         error_y={"type": "data", "symmetric": False,
                  "array": [100 * (r["share_18_high"] - r["share_18"]) for r in shown],
                  "arrayminus": [100 * (r["share_18"] - r["share_18_low"]) for r in shown],

@@ -1,6 +1,8 @@
 """Plotly figures of the rollout page: status periods, implementation time, fidelity
 (latest totals, totals over time, one municipality's IPS-25 profile) and caseload. The
 map is in `ui.rollout_map`.
+Statuses, bands and norms differ by marker shape or bar pattern as well as colour
+(`ui.palette`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import polars as pl
 from ips_data.formatting import fmt_date, fmt_int, fmt_number
 from ips_data.metrics.fidelity import FidelityProfile
 from ips_data.metrics.rollout import fidelity_yearly_median
-from ui import figures
-from ui.charts import BAND_COLOURS, OKABE_ITO, STATUS_COLOURS, layout
+from ui import figures, palette
+from ui.charts import layout
 from ui.i18n import Lang, label, t
+from ui.palette import BAND, CASELOAD, SERIES, STATUS
 
 
 @figures.cached
@@ -23,7 +26,7 @@ def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
     """Status periods per municipality (a Gantt chart); open periods end at `when`."""
     fig = go.Figure()
     names = sorted(set(frame["name"].to_list()), reverse=True)
-    for status, colour in STATUS_COLOURS.items():
+    for status, style in STATUS.items():
         rows = frame.filter(pl.col("status") == status).to_dicts()
         if not rows:
             continue
@@ -31,7 +34,8 @@ def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
         fig.add_trace(go.Bar(
             y=[r["name"] for r in rows], base=[r["valid_from"].isoformat() for r in rows],
             x=[(e - r["valid_from"]).days * 86_400_000 for r, e in zip(rows, ends, strict=True)],
-            orientation="h", name=label("status", status, lang), marker_color=colour,
+            orientation="h", name=label("status", status, lang),
+            marker=palette.bar_marker(style),
             customdata=[[r["name"], label("status", status, lang),
                          fmt_date(r["valid_from"], lang), fmt_date(r["valid_to"], lang)]
                         for r in rows],
@@ -51,19 +55,22 @@ def implementation_years(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figu
         "years_since_implementation").to_dicts()
     order = [r["name"] for r in rows]
     fig = go.Figure()
-    for status, colour in STATUS_COLOURS.items():
+    for status, style in STATUS.items():
         part = [r for r in rows if r["status"] == status]
         if not part:
             continue
         fig.add_trace(go.Bar(
             x=[r["years_since_implementation"] for r in part], y=[r["name"] for r in part],
-            orientation="h", marker_color=colour, name=label("status", status, lang),
+            orientation="h", marker=palette.bar_marker(style),
+            name=label("status", status, lang),
             customdata=[[r["name"], label("status", status, lang),
                          fmt_date(r["implementation_started"], lang),
                          fmt_number(r["years_since_implementation"], 1, lang)] for r in part],
             hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}: "
                           "%{customdata[3]}<extra></extra>"))
     fig.add_vrect(x0=2, x1=3, fillcolor="#000000", opacity=0.12, line_width=0, layer="above")
+    for edge in (2, 3):  # the shaded band's edges, visible on their own (3:1)
+        fig.add_vline(x=edge, line_dash="dot", line_color=palette.REFERENCE)
     fig.update_yaxes(categoryorder="array", categoryarray=order)
     return layout(fig, t("fig_impl", lang), lang, t("years_axis", lang), None,
                    height=max(300, 26 * len(rows) + 160),
@@ -75,28 +82,29 @@ def fidelity_latest(frame: pl.DataFrame, lang: Lang) -> go.Figure:
     """Latest IPS-25 total per municipality, coloured by band, with the band limits."""
     rows = frame.filter(pl.col("fidelity_score").is_not_null()).sort("fidelity_score").to_dicts()
     fig = go.Figure()
-    for band, colour in BAND_COLOURS.items():
+    for band, style in BAND.items():
         part = [r for r in rows if r["fidelity_band"] == band]
         if not part:
             continue
         fig.add_trace(go.Bar(
             x=[r["fidelity_score"] for r in part], y=[r["name"] for r in part],
-            orientation="h", marker_color=colour, name=label("band", band, lang),
+            orientation="h", marker=palette.bar_marker(style), name=label("band", band, lang),
             customdata=[[r["name"], label("band", band, lang),
                          fmt_date(r["fidelity_date"], lang), fmt_int(r["fidelity_score"], lang)]
                         for r in part],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[3]} – %{customdata[1]}<br>"
                           "%{customdata[2]}<extra></extra>"))
     for limit in (74, 100, 115):
-        fig.add_vline(x=limit, line_dash="dot", line_color="#666666")
+        fig.add_vline(x=limit, line_dash="dot", line_color=palette.REFERENCE)
     fig.update_xaxes(range=[25, 125])
     fig.update_yaxes(categoryorder="array", categoryarray=[r["name"] for r in rows])
     return layout(fig, t("fig_fidelity", lang), lang, t("score_axis", lang), None,
                    height=max(300, 26 * len(rows) + 160), subtitle=t("fidelity_sub", lang))
 
 
-#: Up to this many municipalities, one coloured line each with a legend (the palette has
-#: eight colours); more: thin grey lines (named on hover) and the yearly median.
+#: Up to this many municipalities, one line each (colour, marker and dash of
+#: `palette.SERIES`) with a legend; more: thin grey lines (named on hover) and the
+#: yearly median.
 TREND_LINES_UP_TO = 8
 
 
@@ -111,9 +119,10 @@ def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[r["assessment_date"] for r in rows], y=[r["total_score"] for r in rows],
             mode="lines+markers", name=name, showlegend=few,
-            line={"color": OKABE_ITO[i % len(OKABE_ITO)] if few else "#BBBBBB",
-                  "width": 2 if few else 1},
-            marker={"size": 6 if few else 3},
+            line=palette.line(SERIES[i % len(SERIES)]) if few else
+            {"color": palette.CONTEXT, "width": 1},
+            marker=palette.point_marker(SERIES[i % len(SERIES)], 7) if few else
+            {"size": 3, "color": palette.CONTEXT},
             customdata=[[name, fmt_date(r["assessment_date"], lang), r["total_score"],
                          label("band", r["fidelity_band"], lang)] for r in rows],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]} "
@@ -123,13 +132,14 @@ def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[date(r["year"], 7, 1) for r in median], y=[r["median"] for r in median],
             mode="lines+markers", name=t("fidelity_median", lang),
-            line={"color": "#0072B2", "width": 4}, marker={"size": 8},
+            line={"color": SERIES[0].ink, "width": 4},
+            marker=palette.point_marker(SERIES[0], 9),
             customdata=[[r["year"], fmt_number(r["median"], 1, lang), r["municipalities"]]
                         for r in median],
             hovertemplate="<b>%{customdata[0]}</b>: " + t("fidelity_median", lang)
                           + " %{customdata[1]}<br>n = %{customdata[2]}<extra></extra>"))
     for limit in (74, 100, 115):
-        fig.add_hline(y=limit, line_dash="dot", line_color="#666666")
+        fig.add_hline(y=limit, line_dash="dot", line_color=palette.REFERENCE)
     fig.update_yaxes(range=[25, 125])
     layout(fig, t("fig_fidelity_trend", lang), lang, None, t("score_axis", lang),
            height=max(420, 22 * len(names) + 120) if few else 460,
@@ -145,20 +155,20 @@ def caseload(frame: pl.DataFrame, when: date, norm: int, lang: Lang) -> go.Figur
     rows = frame.filter(pl.col("caseload_per_fte").is_not_null()).sort(
         "caseload_per_fte").to_dicts()
     fig = go.Figure()
-    for over, colour in ((False, "#0072B2"), (True, "#D55E00")):
+    for over in (False, True):
         part = [r for r in rows if (r["caseload_per_fte"] > norm) == over]
         if not part:
             continue
         fig.add_trace(go.Bar(
             x=[r["caseload_per_fte"] for r in part], y=[r["name"] for r in part],
-            orientation="h", marker_color=colour,
+            orientation="h", marker=palette.bar_marker(CASELOAD["over" if over else "within"]),
             name=t("over_norm" if over else "within_norm", lang, norm=norm),
             customdata=[[r["name"], fmt_number(r["caseload_per_fte"], 1, lang),
                          fmt_int(r["active_participants"], lang),
                          fmt_number(r["consultants_fte"], 1, lang)] for r in part],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>n = %{customdata[2]}"
                           " / %{customdata[3]}<extra></extra>"))
-    fig.add_vline(x=norm, line_color="#D55E00", line_dash="dash")
+    fig.add_vline(x=norm, line_color=CASELOAD["over"].ink, line_dash="dash")
     fig.update_yaxes(categoryorder="array", categoryarray=[r["name"] for r in rows])
     return layout(fig, t("fig_caseload", lang), lang, t("caseload_axis", lang), None,
                    height=max(300, 26 * len(rows) + 160),
@@ -195,11 +205,12 @@ def fidelity_profile(profile: FidelityProfile, lang: Lang) -> go.Figure:
                 if r["action"] == action and r["latest"] is not None]
         fig.add_trace(go.Bar(
             x=[r["latest"] for r, _ in part], y=[name for _, name in part],
-            orientation="h", marker_color=colour,
+            orientation="h", marker={"color": colour,
+                                     "line": {"color": palette.OUTLINE, "width": 1}},
             name=t("profile_action_col" if action else "profile_latest_short", lang),
             text=[f"⚠ {r['latest']}" if action else str(r["latest"]) for r, _ in part],
             textposition="inside", insidetextanchor="start", textangle=0,
-            textfont={"color": "#FFFFFF"},
+            textfont={"color": palette.text_on(colour)},  # white on blue, dark on red
             customdata=[[name, r["latest"], "–" if r["previous"] is None else r["previous"]]
                         for r, name in part],
             hovertemplate="<b>%{customdata[0]}</b><br>"

@@ -29,7 +29,7 @@ from ips_data.contract import CASELOAD_NORM, STATUSES
 from ips_data.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
 from ips_data.geo.boundaries import ATTRIBUTION, FEATURE_ID, boundaries
 from ips_data.metrics.rollout_map import NO_DATA
-from ui import figures
+from ui import figures, palette
 from ui.charts import STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
 from ui.tables import Col
@@ -37,8 +37,9 @@ from ui.tables import Col
 BORNHOLM_CODE = 400
 LABELLED_UP_TO = 35  # more municipalities than this: "<5" on hover and in the table only
 #: Marker shape per status (drawn on each municipality, in the legend with its colour).
-STATUS_SYMBOLS = {"not_started": "circle-open", "agreement": "square",
-                  "implementing": "triangle-up", "operating": "circle", "stopped": "x"}
+#: The statuses' marker shapes, as in every rollout chart (`ui.palette`; filled and
+#: outlined, so even the light grey of "not started" has a 3:1 edge).
+STATUS_SYMBOLS = {status: style.symbol for status, style in palette.STATUS.items()}
 SUPPRESSED_FILL = "#BDBDBD"
 NO_DATA_FILL = "#F4F4F4"
 BORDER = "#FFFFFF"
