@@ -58,28 +58,57 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _summary_filters(args: argparse.Namespace, municipalities: tuple[int, ...]) -> Filters:
+    return Filters(scope=ALL, municipalities=municipalities, region=args.region,
+                   start_year_from=args.start_year_from, start_year_to=args.start_year_to)
+
+
+def _by_municipality(ds, args: argparse.Namespace, policy: DisclosurePolicy) -> dict:
+    """`--by municipality`: one summary per municipality of the selection (its chosen
+    municipalities, else those of its region, else all), keyed by code."""
+    from ips_data.metrics.summary import build_summary
+    from ips_data.municipalities import MUNICIPALITIES
+
+    chosen = _summary_filters(args, tuple(args.municipality or ())).params()["municipalities"]
+    codes = [c for c, m in sorted(MUNICIPALITIES.items())
+             if (chosen is None or c in chosen)
+             and (args.region is None or m.region_code == args.region)]
+    return {"by": "municipality", "summaries": {
+        str(code): build_summary(ds, _summary_filters(args, (code,)), policy)
+        for code in codes}}
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
+    from ips_data.loading import detached
     from ips_data.loading.database import load_dataset
+    from ips_data.loading.store import app_cache_dir
     from ips_data.metrics.summary import build_summary
 
-    filters = Filters(scope=ALL,
-        municipalities=tuple(args.municipality or ()), region=args.region,
-        start_year_from=args.start_year_from, start_year_to=args.start_year_to,
-    )
-    ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of)
+    filters = _summary_filters(args, tuple(args.municipality or ()))
+    policy = DisclosurePolicy(threshold=args.threshold, perturb=not args.exact)
+    cache_dir = None if args.no_cache else app_cache_dir()
+    ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of, cache_dir=cache_dir,
+                      cache=not args.no_cache)
     try:
-        policy = DisclosurePolicy(threshold=args.threshold, perturb=not args.exact)
-        doc = build_summary(ds, filters, policy)
+        if args.by == "municipality":
+            doc = _by_municipality(ds, args, policy)
+        else:
+            doc = build_summary(ds, filters, policy)
     finally:
+        # a new extract: its stored copy is written by a detached process after we exit
+        saving = ds.saving
+        spawn = saving is not None and saving.cancel()
         ds.close()
-    if args.json:
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    if args.json or args.by:
+        print(json.dumps(doc, indent=2, ensure_ascii=False), flush=True)
     else:
         for h, block in doc["effect"].items():
             diff = block["difference"]["job_or_education_any"]
             print(f"{h} months: job/education any, IPS − comparison = {diff['estimate']} "
                   f"(95 % CI {diff['ci95']})")
-        print("(use --json for the full document)")
+        print("(use --json for the full document)", flush=True)
+    if spawn:
+        detached.spawn_save(saving.report, args.as_of, saving.cache_dir, saving.key)
     return 0
 
 
@@ -136,6 +165,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ips_data.bench.browser import browser_start
 
         result.update(browser_start(data_dir, repeats=max(1, args.repeats // 2)))
+        from ips_data.bench.felt import felt_figures
+        from ips_data.bench.process import cli_figures
+
+        result.update(felt_figures(data_dir))
+        result.update(cli_figures(data_dir))
     if args.reports:
         from ips_data.bench.reports import region_reports
 
@@ -155,6 +189,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
     for key in ("browser_start_to_overview_cold", "browser_start_to_overview_stored",
                 "browser_app_peak_rss_mb", "reports_region_1084", "reports_written"):
+        if key in result:
+            print(f"{key:<34} {result[key]}")
+    for page, figures in result.get("felt", {}).items():
+        for what, figure in figures.items():
+            print(f"felt {page:<9} {what:<16} {figure}")
+    for key in ("concurrent_filter_change", "cli_summary_first_call", "cli_summary_repeated",
+                "cli_summary_by_municipality", "cli_summary_no_cache"):
         if key in result:
             print(f"{key:<34} {result[key]}")
     return 0
@@ -192,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exact", action="store_true",
                    help="exact figures without cell key perturbation (suppression still "
                    "applies): for analysts who hold the files anyway")
+    p.add_argument("--by", choices=("municipality",), default=None,
+                   help="one JSON with a summary per municipality of the selection")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither open nor write the stored databases (the cache folder)")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("report", help="one-page PDF report per municipality; region summary")

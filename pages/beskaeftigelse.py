@@ -39,7 +39,9 @@ with chart_col:
     charts.show(charts.arm_bars(arms, measure, horizon, lang, hidden),
                 alt=t("fig_arms", lang, measure=label("measure", measure, lang), h=horizon))
 with diff_col:
-    adjusted_view.difference_cards(sel, state.call(sel, "summary"), horizon, measure)
+    # the summary's effect block only: the same numbers, without its cost and
+    # municipality queries
+    adjusted_view.difference_cards(sel, state.call(sel, "summary_effect"), horizon, measure)
     adjusted_view.forest(sel, measure)
 
 measure_cols = [Col(measure, label("measure", measure, lang),
@@ -69,25 +71,34 @@ else:
                      Col("n", "n", "int"), *measure_cols],
              sel, name=f"startaar_{horizon}m", title=t("trend_head", lang))
 
-# Breakdowns
-st.subheader(t("breakdowns", lang))
-dimensions = ("age_band", "sex", "benefit_at_start", "treatment_unit")
-for tab, dimension in zip(st.tabs([label("dimension", d, lang).capitalize()
-                                   for d in dimensions]), dimensions, strict=True):
-    with tab:
-        frame = state.arm_order(state.call(sel, "effect_by_group", horizon=horizon,
-                                           dimension=dimension))
-        if frame.is_empty():
-            st.info(t("no_outcomes", lang, h=horizon))
+# Breakdowns: only the open tab is computed and drawn; switching tabs reruns only this
+@st.fragment
+def breakdowns() -> None:
+    st.subheader(t("breakdowns", lang))
+    dimensions = ("age_band", "sex", "benefit_at_start", "treatment_unit")
+    tabs = st.tabs([label("dimension", d, lang).capitalize() for d in dimensions],
+                   key="effect-breakdown", on_change="rerun")
+    for tab, dimension in zip(tabs, dimensions, strict=True):
+        if not tab.open:
             continue
-        charts.show(charts.breakdown(frame, measure, horizon, dimension, lang, hidden),
-                    alt=label("dimension", dimension, lang))
-        kind = "code" if dimension != "age_band" else "text"
-        show(frame, [Col("group_value", label("dimension", dimension, lang).capitalize(), kind,
-                         code_kind=dimension),
-                     Col("arm", t("group", lang), "code", code_kind="arm"),
-                     Col("n", "n", "int"), *measure_cols],
-             sel, name=f"{dimension}_{horizon}m", title=label("dimension", dimension, lang))
+        with tab:
+            frame = state.arm_order(state.call(sel, "effect_by_group", horizon=horizon,
+                                               dimension=dimension))
+            if frame.is_empty():
+                st.info(t("no_outcomes", lang, h=horizon))
+                continue
+            charts.show(charts.breakdown(frame, measure, horizon, dimension, lang, hidden),
+                        alt=label("dimension", dimension, lang))
+            kind = "code" if dimension != "age_band" else "text"
+            show(frame, [Col("group_value", label("dimension", dimension, lang).capitalize(),
+                             kind, code_kind=dimension),
+                         Col("arm", t("group", lang), "code", code_kind="arm"),
+                         Col("n", "n", "int"), *measure_cols],
+                 sel, name=f"{dimension}_{horizon}m",
+                 title=label("dimension", dimension, lang))
+
+
+breakdowns()
 
 # Municipality comparison: faktisk og forventet (or, switched back, the crude funnel)
 adjusted_view.benchmark_section(sel)

@@ -64,3 +64,48 @@ def test_browser_bench_starts_the_app_twice_and_leaves_the_extract_alone(tmp_pat
         assert result[name]["runs"] == 1 and result[name]["min_ms"] > 0, name
     assert result["browser_app_peak_rss_mb"] > 50  # a Python process with the app loaded
     assert _snapshot(data) == before
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([5.0], 5.0), (list(range(1, 21)), 19), (list(range(1, 101)), 95), ([3, 1, 2], 3),
+])
+def test_p95_is_the_nearest_rank(values, expected):
+    from ips_data.bench.crowd import p95
+
+    assert p95(values) == expected
+
+
+def test_cli_figures_time_whole_processes_and_leave_the_extract_alone(tmp_path):
+    from ips_data.bench.process import cli_figures
+
+    data = shutil.copytree(ROOT / "sample_data", tmp_path / "data")
+    before = _snapshot(data)
+    result = cli_figures(data, repeats=2)
+    assert result["cli_summary_repeated"]["runs"] == 2
+    for name in ("cli_summary_first_call", "cli_summary_repeated",
+                 "cli_summary_by_municipality", "cli_summary_no_cache"):
+        assert 0 < result[name]["min_ms"] <= result[name]["max_ms"], name
+    assert _snapshot(data) == before
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
+def test_felt_figures_per_page_and_for_concurrent_sessions(tmp_path):
+    """`ips-data bench --browser`'s felt part, small: one filter change and one language
+    toggle per page, four sessions changing a filter at once."""
+    from ips_data.bench import felt
+    from ips_data.bench.crowd import crowd
+
+    data = shutil.copytree(ROOT / "sample_data", tmp_path / "data")
+    cache = tmp_path / "cache"
+    years = felt.prepared_cache(data, cache)
+    with felt.running_app(data, cache, tmp_path / "app.log") as (url, pid), \
+            felt.chromium() as browser:
+        pages = felt.page_figures(browser, url, years, repeats=1)
+        together = crowd(browser, url, years, pid, sessions=4)
+    assert set(pages) == set(felt.PAGES)
+    for figures in pages.values():
+        for what in ("filter_change", "language_toggle"):
+            assert figures[what]["runs"] == 1 and figures[what]["min_ms"] > 0, what
+    assert together["sessions"] == 4 and 0 < together["median_ms"] <= together["p95_ms"]
+    assert together["app_peak_rss_mb"] > 50

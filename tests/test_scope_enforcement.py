@@ -57,6 +57,7 @@ FUNCTIONS: dict[str, dict] = {
     "rollout.timeline": {},
     "rollout.fidelity_reviews": {"as_of": date(2026, 9, 30)},
     "summary.build_summary": {},
+    "summary.effect_summary": {},
     "adjusted.adjusted_differences": {},
     "adjusted.balance": {"horizon": 18},
     "adjusted.strata": {},

@@ -12,7 +12,7 @@ import polars as pl
 from ips_data.formatting import fmt_int, fmt_interval, fmt_number, fmt_pct
 from ips_data.metrics.benchmark import Benchmark
 from ips_data.municipalities import name_of
-from ui import palette
+from ui import figures, palette
 from ui.charts import ARM_COLOURS, SHARES, layout
 from ui.i18n import Lang, label, t
 
@@ -30,6 +30,7 @@ def _unit(measure: str, lang: Lang) -> str:
     return t("weeks_axis", lang)
 
 
+@figures.cached
 def forest_crude_adjusted(crude: pl.DataFrame, adjusted: pl.DataFrame, measure: str,
                           lang: Lang) -> go.Figure:
     """IPS − comparison per horizon for one measure: the crude difference and the
@@ -89,6 +90,7 @@ def _limit_lines(fig: go.Figure, curve: pl.DataFrame, prefix: str, colour: str,
                 line={"color": colour, "dash": dash, "width": 1.3}))
 
 
+@figures.cached
 def adjusted_funnel(bench: Benchmark, limits: str, lang: Lang) -> go.Figure:
     """Adjusted shares against n with the exact binomial limits (grey) and the
     overdispersion-adjusted ones (blue) around the national share; markers coloured and

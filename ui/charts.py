@@ -15,11 +15,10 @@ from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
-import streamlit as st
 
 from ips_data.formatting import fmt_dkk, fmt_int, fmt_interval, fmt_number, fmt_pct
 from ips_data.municipalities import name_of
-from ui import bound, palette
+from ui import bound, figures, palette
 from ui.i18n import Lang, label, t
 from ui.palette import (  # noqa: F401 (BAND_COLOURS, STATUS_COLOURS: the old names)
     ARM,
@@ -45,7 +44,7 @@ def show(fig: go.Figure, alt: str) -> None:
     """Draw ``fig`` with its text alternative: "Diagram: <alt>. Tallene står i tabellen
     på siden." (in the session's language; every chart's figures are in a table)."""
     text = t("chart_alt", bound.current_language(), title=alt)
-    st.plotly_chart(fig, config=PLOT_CONFIG, alt=text)
+    figures.show(fig, alt=text, config=PLOT_CONFIG)
 
 
 def wrap(text: str | None, width: int) -> str | None:
@@ -70,7 +69,7 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
         heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": palette.MUTED}}
     fig.update_layout(
         title=heading,
-        separators=",." if lang == "da" else ".,", template="plotly_white",
+        separators=",." if lang == "da" else ".,", template=figures.TEMPLATE,
         height=height + 20 * (lines - (2 if subtitle else 1)),
         margin={"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
         colorway=list(OKABE_ITO),
@@ -131,6 +130,7 @@ def _n_text(n: Any, lang: Lang, hidden: str) -> str:
     return f"n = {hidden}" if n is None else f"n = {fmt_int(n, lang)}"
 
 
+@figures.cached
 def arm_bars(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
              hidden: str) -> go.Figure:
     """One bar per arm with its 95 % interval; a hidden arm keeps its tick, 'n = <5'."""
@@ -154,6 +154,7 @@ def arm_bars(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
     return layout(fig, title + f" ({t('ci95_short', lang)})", lang, None, _axis(measure, lang))
 
 
+@figures.cached
 def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figure:
     """IPS − comparison per horizon for one measure, with the 95 % interval."""
     rows = diffs.filter(pl.col("measure") == measure).sort("horizon_months").to_dicts()
@@ -186,6 +187,7 @@ def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figur
                   height=260, width=32)
 
 
+@figures.cached
 def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
           hidden: str) -> go.Figure:
     """The measure per start year and arm, with 95 % intervals (hidden years are gaps)."""
@@ -211,6 +213,7 @@ def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
                    _axis(measure, lang))
 
 
+@figures.cached
 def breakdown(frame: pl.DataFrame, measure: str, horizon: int, dimension: str, lang: Lang,
               hidden: str) -> go.Figure:
     """Grouped bars: the measure per group of one attribute and arm, with 95 % intervals."""
@@ -246,6 +249,7 @@ def funnel_class(row: dict) -> str:
         "inside"
 
 
+@figures.cached
 def funnel(points: pl.DataFrame, curve: pl.DataFrame, pooled: float, lang: Lang) -> go.Figure:
     """Municipal IPS shares at 18 months against n, with 95 % and 99.8 % control limits."""
     fig = go.Figure()
@@ -282,6 +286,7 @@ def funnel(points: pl.DataFrame, curve: pl.DataFrame, pooled: float, lang: Lang)
                    t("share_axis", lang), height=460)
 
 
+@figures.cached
 def cost_categories(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
                     hidden: str) -> go.Figure:
     """Mean cost per person by category and arm (horizontal grouped bars)."""
@@ -309,6 +314,7 @@ def cost_categories(frame: pl.DataFrame, horizon: int, price_year: Any, lang: La
                    height=480, subtitle=sub)
 
 
+@figures.cached
 def cost_totals(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
                 hidden: str) -> go.Figure:
     """Mean total cost per person and arm with its 95 % interval."""
@@ -339,6 +345,7 @@ def row_height(rows: int, few: int = 20) -> int:
     return max(260, 140 + rows * (40 if rows <= few else 22))
 
 
+@figures.cached
 def municipality_savings(frame: pl.DataFrame, horizon: int, price_year: Any,
                          lang: Lang) -> go.Figure:
     """Saving per person by municipality with its 95 % interval (shown rows only)."""

@@ -10,13 +10,14 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ips_data.formatting import fmt_int, fmt_interval, fmt_pct
-from ui import palette
+from ui import figures, palette
 from ui.charts import ARM_COLOURS, layout
 from ui.i18n import Lang, t
 
 SMALL_HEIGHT = 300
 
 
+@figures.cached
 def participants_by_year(frame: pl.DataFrame, lang: Lang, hidden: str) -> go.Figure:
     """IPS participants per start year (bars); hidden years read the policy label."""
     rows = frame.sort("start_year").to_dicts()
@@ -35,6 +36,7 @@ def participants_by_year(frame: pl.DataFrame, lang: Lang, hidden: str) -> go.Fig
                   t("persons_axis", lang), height=SMALL_HEIGHT, width=34)
 
 
+@figures.cached
 def share_by_year(frame: pl.DataFrame, lang: Lang, hidden: str) -> go.Figure:
     """The IPS 18-month share per start year with Wilson 95 % intervals (percent)."""
     rows = frame.sort("start_year").to_dicts()

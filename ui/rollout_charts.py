@@ -15,12 +15,13 @@ import polars as pl
 from ips_data.formatting import fmt_date, fmt_int, fmt_number
 from ips_data.metrics.fidelity import FidelityProfile
 from ips_data.metrics.rollout import fidelity_yearly_median
-from ui import palette
+from ui import figures, palette
 from ui.charts import layout
 from ui.i18n import Lang, label, t
 from ui.palette import BAND, CASELOAD, SERIES, STATUS
 
 
+@figures.cached
 def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
     """Status periods per municipality (a Gantt chart); open periods end at `when`."""
     fig = go.Figure()
@@ -47,6 +48,7 @@ def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
                    height=max(300, 22 * len(names) + 140))
 
 
+@figures.cached
 def implementation_years(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
     """Years since implementation started, against the usual 2–3 years (shaded)."""
     rows = frame.filter(pl.col("years_since_implementation").is_not_null()).sort(
@@ -75,6 +77,7 @@ def implementation_years(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figu
                    subtitle=t("fig_impl_sub", lang, date=fmt_date(when, lang)))
 
 
+@figures.cached
 def fidelity_latest(frame: pl.DataFrame, lang: Lang) -> go.Figure:
     """Latest IPS-25 total per municipality, coloured by band, with the band limits."""
     rows = frame.filter(pl.col("fidelity_score").is_not_null()).sort("fidelity_score").to_dicts()
@@ -105,6 +108,7 @@ def fidelity_latest(frame: pl.DataFrame, lang: Lang) -> go.Figure:
 TREND_LINES_UP_TO = 8
 
 
+@figures.cached
 def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
     """IPS-25 totals over time per municipality, with the band limits."""
     fig = go.Figure()
@@ -145,6 +149,7 @@ def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
     return fig
 
 
+@figures.cached
 def caseload(frame: pl.DataFrame, when: date, norm: int, lang: Lang) -> go.Figure:
     """Active participants per consultant FTE against the IPS norm."""
     rows = frame.filter(pl.col("caseload_per_fte").is_not_null()).sort(
@@ -186,6 +191,7 @@ def profile_categories(profile: FidelityProfile, lang: Lang) -> tuple[list[str],
     return order, names
 
 
+@figures.cached
 def fidelity_profile(profile: FidelityProfile, lang: Lang) -> go.Figure:
     """The latest review's 25 items (bars, 1–5) under headings for the eight principles,
     the previous review's scores as diamonds; items scored 1–2 (the action plan) in

@@ -29,7 +29,7 @@ from ips_data.contract import CASELOAD_NORM, STATUSES
 from ips_data.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
 from ips_data.geo.boundaries import ATTRIBUTION, FEATURE_ID, boundaries
 from ips_data.metrics.rollout_map import NO_DATA
-from ui import palette
+from ui import figures, palette
 from ui.charts import STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
 from ui.tables import Col
@@ -117,6 +117,7 @@ def _split(rows: list[dict]) -> dict[str, list[dict]]:
     return {_MAIN: rows}
 
 
+@figures.cached
 def rollout_map(frame: pl.DataFrame, measure: str, when: date, lang: Lang,
                 hidden: str) -> go.Figure:
     """The choropleth of `frame` (from `ips_data.metrics.rollout_map.map_frame`) coloured

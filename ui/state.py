@@ -40,7 +40,7 @@ from ips_data.metrics import (
     trend,
 )
 from ips_data.metrics.filters import Filters
-from ips_data.metrics.summary import build_summary
+from ips_data.metrics.summary import build_summary, effect_summary
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
@@ -131,6 +131,7 @@ def dataset(lang: Lang) -> Dataset:
 # ---------------------------------------------------------------------- engine calls
 _ENGINE: dict[str, Callable[..., Any]] = {
     "summary": build_summary,
+    "summary_effect": effect_summary,
     "participants_by_arm": effect.participants_by_arm,
     "arm_effects": effect.arm_effects,
     "differences": effect.differences,

@@ -33,6 +33,7 @@ from ips_data.formatting import (
 )
 from ips_data.municipalities import name_of
 from ui.i18n import Lang, label, t
+from ui.memo import ContentCache
 from ui.state import Selection
 
 _NUMERIC = ("int", "number", "pct", "pp", "dkk")
@@ -193,6 +194,17 @@ def excel_bytes(frame: pl.DataFrame, cols: Sequence[Col], sel: Selection, title:
     return buf.getvalue()
 
 
+#: Formatted tables by contents (frame, columns, language, label): shared, never changed.
+_SCREEN: ContentCache[tuple[pd.DataFrame, tuple[str, ...]]] = ContentCache(256)
+
+
+def _screen(frame: pl.DataFrame, cols: Sequence[Col],
+            sel: Selection) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The cells as shown, and the titles of the right-aligned (numeric) columns."""
+    numeric = tuple(title for title, kind, *_ in _cells(frame, cols, sel) if kind in _NUMERIC)
+    return _texts(frame, cols, sel), numeric
+
+
 def show(frame: pl.DataFrame, cols: Sequence[Col], sel: Selection, *, name: str,
          title: str, height: int | str = "auto", sort: Sequence[str] = ()) -> None:
     """The table on screen plus CSV and Excel download buttons. ``sort`` lists columns
@@ -203,9 +215,9 @@ def show(frame: pl.DataFrame, cols: Sequence[Col], sel: Selection, *, name: str,
                            key=f"sort-{name}", width=320)
         numeric = frame.schema[key].is_numeric()
         frame = frame.sort(key, descending=numeric, nulls_last=True)
-    texts = _texts(frame, cols, sel)
-    right = {title: st.column_config.Column(alignment="right")
-             for title, kind, *_ in _cells(frame, cols, sel) if kind in _NUMERIC}
+    texts, numeric = _SCREEN.get_or_make(
+        (frame, tuple(cols), sel.lang, sel.label), lambda: _screen(frame, cols, sel))
+    right = {title: st.column_config.Column(alignment="right") for title in numeric}
     st.dataframe(texts, hide_index=True, height=height, column_config=right)
     stem = f"ips_{name}_{sel.ds.as_of.isoformat()}"
     buttons = st.container(horizontal=True)

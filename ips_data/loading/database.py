@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
 from ips_data.loading import store
@@ -34,10 +33,13 @@ from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.scopes import Scope
 from ips_data.protection.secret import perturbation_secret, secret_digest
 
-_ARROW_TYPES = {
-    "BIGINT": pa.int64(), "VARCHAR": pa.string(), "DATE": pa.date32(),
-    "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
-}
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: pyarrow type constructors by SQL type (pyarrow is imported only when the typed
+#: templates are first written: a process that opens a stored database never needs it)
+_ARROW_TYPES = {"BIGINT": "int64", "VARCHAR": "string", "DATE": "date32",
+                "BOOLEAN": "bool_", "DOUBLE": "float64"}
 #: Participant attributes stored as ENUM types (`enum_<column>`, values from the
 #: contract, in alphabetical order so sorting is unchanged): grouping and filtering on
 #: them is about 2.5x faster than on strings.
@@ -49,8 +51,10 @@ MEMO_SIZE = 256
 @cache
 def _template_schemas() -> tuple[dict[str, pa.Schema], str]:
     """Each table's typed schema, and a digest of them (names the shared folder)."""
+    import pyarrow as pa
+
     schemas = {
-        name: pa.schema([(c.name, _ARROW_TYPES[CANONICAL_SQL_TYPE[c.type]])
+        name: pa.schema([(c.name, getattr(pa, _ARROW_TYPES[CANONICAL_SQL_TYPE[c.type]])())
                          for c in spec.columns])
         for name, spec in TABLES.items()
     }
@@ -70,6 +74,8 @@ def _template_dir() -> Path:
     folder = Path(tempfile.gettempdir()) / f"ips-templates-{digest}"
     if all((folder / f"{name}.parquet").is_file() for name in schemas):
         return folder
+    import pyarrow.parquet as pq
+
     scratch = Path(tempfile.mkdtemp(prefix="ips-templates-new-"))
     for name, schema in schemas.items():
         pq.write_table(schema.empty_table(), scratch / f"{name}.parquet")
@@ -127,7 +133,8 @@ class Dataset:
     def _run(self, name: str, bound: dict[str, object]) -> pl.DataFrame:
         cursor = self.con.cursor()
         try:
-            frame = cursor.sql(queries()[name], params=bound).pl()
+            # through the Arrow stream interface: no pyarrow (nor numpy) import needed
+            frame = pl.DataFrame(cursor.sql(queries()[name], params=bound))
         finally:
             cursor.close()
         # ENUM columns arrive as categoricals: callers get plain strings
@@ -260,7 +267,8 @@ _LOADS: SingleFlight[Dataset] = SingleFlight()
 
 
 def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
-                 cache_dir: Path | None = None, secret: str | None = None) -> Dataset:
+                 cache_dir: Path | None = None, secret: str | None = None,
+                 cache: bool = True) -> Dataset:
     """Validate and load an extract; retried while accepted files change under it.
 
     With a cache directory (argument or $IPS_CACHE_DIR, see `store`) an unchanged folder
@@ -275,9 +283,10 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
 
     Single flight: a call made while an identical one (same folder state, as_of, cache,
     threads and secret) runs in another thread waits for it and gets the same Dataset,
-    so a load started early (`ui.serve`) is not done twice.
+    so a load started early (`ui.serve`) is not done twice. `cache=False`: no stored
+    file is read or written, whatever $IPS_CACHE_DIR says.
     """
-    cache_dir = cache_dir or store.default_cache_dir()
+    cache_dir = (cache_dir or store.default_cache_dir()) if cache else None
     secret = perturbation_secret() if secret is None else secret
     digest = secret_digest(secret)
     listing = discover(data_dir)
@@ -329,7 +338,10 @@ def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: P
     """One load attempt: the Dataset, or the error / None when the folder changed under
     it. The lock is released here, or handed to the background save that releases it."""
     digest = secret_digest(secret)
-    report = validate(data_dir, as_of=as_of, discovery=listing)
+    # a listing validated before (by another process) whose database is not (yet) stored
+    report = store.stored_report(cache_dir, key, listing) if key else None
+    if report is None:
+        report = validate(data_dir, as_of=as_of, discovery=listing)
     stored = (store.open_database(cache_dir, report, threads=threads, digest=digest)
               if key else None)
     if stored is not None:

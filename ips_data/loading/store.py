@@ -103,9 +103,10 @@ def open_database(cache_dir: Path, report: ValidationReport, *, threads: int = 2
         return None
 
 
-def open_cached(cache_dir: Path, key: str, discovery: Discovery, *, threads: int = 2,
-                digest: str = ""):
-    """(report, read-only connection) for a stored listing and its database, or None."""
+def stored_report(cache_dir: Path, key: str, discovery: Discovery) -> ValidationReport | None:
+    """The stored validation report of a listing (seen with `discovery`'s ignored files),
+    or None. A report is valid without its database: the listing key covers every
+    Parquet file's path, size, mtime and ctime, the manifest, as_of and the code."""
     meta = cache_dir / (key + ".json")
     if not meta.exists():
         return None
@@ -114,8 +115,17 @@ def open_cached(cache_dir: Path, key: str, discovery: Discovery, *, threads: int
     except (OSError, ValueError) as exc:
         print(f"ips-data: stored report {meta} not used: {exc}", file=sys.stderr)
         return None
+    return report.seen_now(discovery)
+
+
+def open_cached(cache_dir: Path, key: str, discovery: Discovery, *, threads: int = 2,
+                digest: str = ""):
+    """(report, read-only connection) for a stored listing and its database, or None."""
+    report = stored_report(cache_dir, key, discovery)
+    if report is None:
+        return None
     con = open_database(cache_dir, report, threads=threads, digest=digest)
-    return None if con is None else (report.seen_now(discovery), con)
+    return None if con is None else (report, con)
 
 
 def remember_listing(cache_dir: Path, key: str, report: ValidationReport) -> None:
@@ -187,12 +197,19 @@ class BackgroundSave:
     def __init__(self, cache_dir: Path, key: str, report: ValidationReport,
                  con: duckdb.DuckDBPyConnection, lock: BuildLock | None = None,
                  digest: str = "") -> None:
+        self.key, self.report, self.cache_dir, self.digest = key, report, cache_dir, digest
         self._now = threading.Event()
+        self._lock = threading.Lock()
+        self._state = "waiting"  # → "writing" or "cancelled"
         cursor = con.cursor()
 
         def run() -> None:
             try:
                 self._now.wait(SAVE_DELAY_S)
+                with self._lock:
+                    if self._state == "cancelled":
+                        return
+                    self._state = "writing"
                 save(cache_dir, key, report, cursor, digest)
             except (OSError, duckdb.Error) as exc:
                 print(f"ips-data: could not store the loaded extract in {cache_dir}: {exc}",
@@ -209,6 +226,17 @@ class BackgroundSave:
         """Write the copy now (no more waiting) and return when it is done."""
         self._now.set()
         self.thread.join()
+
+    def cancel(self) -> bool:
+        """Give up writing the copy if it has not started yet (the caller stores it some
+        other way); True when it was cancelled, False when it is written or being written."""
+        with self._lock:
+            if self._state == "writing":
+                return False
+            self._state = "cancelled"
+        self._now.set()
+        self.thread.join()
+        return True
 
     def is_alive(self) -> bool:
         return self.thread.is_alive()

@@ -138,6 +138,12 @@ def _benchmark(bench: benchmark.Benchmark) -> dict[str, Any]:
             "municipalities_shown": bench.shown}
 
 
+def effect_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
+    """Only the summary's `effect` block (the same numbers as in `build_summary`), for
+    pages that show the differences without the costs and municipalities."""
+    return {"effect": _effect(ds, filters, policy)}
+
+
 def build_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
     """The numbers the pages show, in the fixed shape of contract section 6 (and 6b)."""
     bench = benchmark.benchmark(ds, filters, policy)

@@ -1,0 +1,62 @@
+"""`ips-data bench --browser`: 20 sessions changing a filter at the same moment.
+
+Twenty Chromium pages, five on each of the four figure pages, each on its own region
+(page and region differ for every session, so no two sessions ask the same
+queries and nothing is cached yet); once all have rendered, each moves its start-year
+slider's lower end one year, one right after the other (within a fraction of a
+second). Each session's figure is from its own keypress to its script being idle
+again; reported as median, 95th percentile (nearest rank) and max, with the app
+process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+from ips_data.bench.browser import peak_rss_mb
+from ips_data.bench.felt import (
+    ELAPSED,
+    PAGES,
+    SETTLE_MS,
+    new_page,
+    settle,
+    start_year_thumb,
+)
+from ips_data.municipalities import REGIONS
+
+SESSIONS = 20
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile by nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def crowd(browser, url: str, years: tuple[int, int], pid: int,
+          sessions: int = SESSIONS) -> dict:
+    first, last = years
+    paths, regions = list(PAGES.values()), sorted(REGIONS)
+    pages = []
+    try:
+        for j in range(sessions):
+            path = paths[j % len(paths)]
+            region = regions[j % len(regions)]
+            pages.append(new_page(browser, f"{url}{path}?region={region}&aar={first}"
+                                           f"&aar={last - 1}", wait=False))
+        for page in pages:  # opened together, settled one by one
+            settle(page)
+        for page in pages:
+            start_year_thumb(page).focus()
+            page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = []; }")
+        for page in pages:  # as close together as one driver can
+            page.keyboard.press("ArrowRight")
+        ms = [float(page.wait_for_function(ELAPSED, polling=20, timeout=SETTLE_MS)
+                    .json_value()) for page in pages]
+    finally:
+        for page in pages:
+            page.context.close()
+    return {"sessions": sessions, "median_ms": round(statistics.median(ms), 1),
+            "p95_ms": round(p95(ms), 1), "max_ms": round(max(ms), 1),
+            "app_peak_rss_mb": peak_rss_mb(pid)}

@@ -1,0 +1,220 @@
+"""`ips-data bench --browser`: how long a click takes, as the person clicking feels it.
+
+The app runs as `make run` starts it (`python -m ui.serve`) on the extract, with a
+temporary cache folder whose stored database is built before the clock runs (a
+running dashboard's normal state). In Chromium, per page:
+
+- **filter change**: the start-year slider's lower end is moved one year with the
+  keyboard, six times; each time the selection is new, so the page's queries run
+  (nothing of it is cached: every page starts from its own upper end);
+- **language toggle**: the sidebar's *English* toggle, six times; the data are cached,
+  so this is the cost of drawing the page (charts, tables, cards) again.
+
+Each figure is the time from the input event (keydown or click, in the page's clock)
+to the app's script state turning idle again after the rerun it caused, as the
+front end reports it (`data-test-script-state`); median, min and max of six.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ips_data.bench.browser import CHROMIUM, ROOT, app_command, free_port, healthy, stop
+from ips_data.protection.scopes import Scope
+
+PAGES = {"overview": "/", "effect": "/beskaeftigelse", "costs": "/oekonomi",
+         "rollout": "/udrulning"}
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync"]
+SETTLE_MS = 180_000
+START_TIMEOUT_S = 120.0
+
+#: Records the time of every input event and every script-state change (page clock).
+RECORDER = """
+window.__ipsInput = null;
+window.__ipsStates = [];
+for (const type of ['keydown', 'pointerdown']) {
+  document.addEventListener(type, () => { window.__ipsInput = performance.now(); }, true);
+}
+new MutationObserver((records) => {
+  for (const r of records) {
+    const state = r.target.getAttribute('data-test-script-state');
+    if (state) window.__ipsStates.push([state, performance.now()]);
+  }
+}).observe(document, {subtree: true, attributes: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+_SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector("[data-testid='stSkeleton']") === null;
+}"""
+#: ms from the last input to the first idle state after a run that started after it;
+#: null while that rerun has not finished.
+ELAPSED = """() => {
+  const t0 = window.__ipsInput;
+  if (t0 === null) return null;
+  let ran = false;
+  for (const [state, at] of window.__ipsStates) {
+    if (at < t0) continue;
+    if (state === 'running') ran = true;
+    else if (ran && state === 'notRunning') {
+      const app = document.querySelector("[data-testid='stApp']");
+      if (app.getAttribute('data-test-script-state') !== 'notRunning') return null;
+      if (document.querySelector("[data-testid='stSkeleton']") !== null) return null;
+      return at - t0;
+    }
+  }
+  return null;
+}"""
+
+
+def stats(ms: list[float]) -> dict:
+    return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1),
+            "max_ms": round(max(ms), 1), "runs": len(ms)}
+
+
+@contextmanager
+def running_app(data_dir: Path, cache_dir: Path, log: Path) -> Iterator[tuple[str, int]]:
+    """(url, pid) of the app on the extract, healthy; stopped on exit."""
+    port = free_port()
+    env = {**os.environ, "IPS_DATA_DIR": str(data_dir.resolve()),
+           "IPS_CACHE_DIR": str(cache_dir), "PYTHONUNBUFFERED": "1"}
+    env.pop("IPS_SUPPRESSION_THRESHOLD", None)
+    with log.open("ab") as out:
+        proc = subprocess.Popen(app_command(port), cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        pause = threading.Event()
+        while not healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the app did not start; see {log}")
+            pause.wait(0.1)
+        yield url, proc.pid
+    finally:
+        stop(proc)
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise FileNotFoundError(f"{CHROMIUM} is needed for --browser (apt install chromium)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(browser, url: str, wait: bool = True):
+    """A Danish 1400×1000 page with the recorder, opened at `url` and (unless `wait` is
+    false: the caller settles it later) settled."""
+    ctx = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
+    ctx.add_init_script(RECORDER)
+    page = ctx.new_page()
+    page.goto(url, timeout=SETTLE_MS, wait_until="commit")
+    if wait:
+        settle(page)
+    return page
+
+
+def settle(page) -> None:
+    page.wait_for_function(_SETTLED, polling=20, timeout=SETTLE_MS)
+    if page.get_by_test_id("stException").count():
+        raise RuntimeError(f"{page.url} shows an exception: "
+                           f"{page.get_by_test_id('stException').first.inner_text()}")
+
+
+def felt_ms(page, action: Callable[[], None]) -> float:
+    """Milliseconds from the input `action` makes to the end of the rerun it causes."""
+    page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = []; }")
+    action()
+    handle = page.wait_for_function(ELAPSED, polling=10, timeout=SETTLE_MS)
+    return float(handle.json_value())
+
+
+def start_year_thumb(page):
+    """The start-year slider's lower thumb (the first slider of the sidebar)."""
+    return page.get_by_test_id("stSidebar").get_by_role("slider").first
+
+
+def year_url(url: str, path: str, first: int, last: int) -> str:
+    return f"{url}{path}?aar={first}&aar={last}"
+
+
+def page_figures(browser, url: str, years: tuple[int, int], repeats: int = 6) -> dict:
+    """Filter change and language toggle per page (see the module's docstring)."""
+    first, last = years
+    out: dict[str, dict] = {}
+    for i, (name, path) in enumerate(PAGES.items()):
+        page = new_page(browser, year_url(url, path, first, last - 1 - i))
+        try:
+            thumb = start_year_thumb(page)
+            filter_ms = []
+            for _ in range(repeats):
+                thumb.focus()
+                filter_ms.append(felt_ms(page, lambda p=page: p.keyboard.press("ArrowRight")))
+            toggle = page.get_by_test_id("stSidebar").get_by_text("English", exact=True)
+            language_ms = [felt_ms(page, toggle.click) for _ in range(repeats)]
+        finally:
+            page.context.close()
+        out[name] = {"filter_change": stats(filter_ms), "language_toggle": stats(language_ms)}
+    return out
+
+
+def prepared_cache(data_dir: Path, cache_dir: Path) -> tuple[int, int]:
+    """Build and store the extract's database in `cache_dir` (as a running dashboard
+    has it); returns the slider's ends (first and last start year)."""
+    from ips_data.loading.database import load_dataset
+
+    ds = load_dataset(data_dir, cache_dir=cache_dir)
+    try:
+        span = ds.start_year_range(Scope.everything())
+    finally:
+        ds.close()  # writes the stored copy now
+    if span is None or span[1] - span[0] < 8:
+        raise ValueError(f"{data_dir}: the felt figures need start years over 8+ years")
+    return span
+
+
+def warm_up(browser, url: str) -> None:
+    """Visit every page once (the first visit of a process imports the page's modules)."""
+    for path in PAGES.values():
+        new_page(browser, url + path).context.close()
+
+
+def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
+    """Per page: filter change and language toggle; then the 20-session crowd."""
+    from ips_data.bench.crowd import crowd
+
+    cache = Path(tempfile.mkdtemp(prefix="ips-bench-felt-cache-"))
+    log = Path(tempfile.mkstemp(prefix="ips-bench-felt-", suffix=".log")[1])
+    try:
+        years = prepared_cache(data_dir, cache)
+        with running_app(data_dir, cache, log) as (url, pid), chromium() as browser:
+            warm_up(browser, url)
+            pages = page_figures(browser, url, years, repeats)
+            try:
+                together = crowd(browser, url, years, pid)
+            except Exception as exc:
+                together = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    log.unlink(missing_ok=True)
+    return {"felt": pages, "concurrent_filter_change": together}

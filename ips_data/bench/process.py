@@ -1,0 +1,58 @@
+"""`ips-data bench --browser`: the command line as a script sees it, whole processes.
+
+`ips-data summary --json` on the extract, timed from spawning the process to its exit:
+the first call on a new extract (empty cache folder: validation and build; the
+stored copy is written afterwards by a detached process), repeated calls (the stored
+database), `--by municipality` (every municipality in one process) and `--no-cache`
+(validation and build on every call, as before the command line kept stored
+databases).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from ips_data.bench.browser import ROOT
+
+WRITER_TIMEOUT_S = 300.0
+
+
+def _timed(args: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ips_data.cli", *args], cwd=ROOT, env=env,
+                   stdout=subprocess.DEVNULL, check=True)
+    return (time.perf_counter() - start) * 1000
+
+
+def _stats(ms: list[float]) -> dict:
+    return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1),
+            "max_ms": round(max(ms), 1), "runs": len(ms)}
+
+
+def cli_figures(data_dir: Path, repeats: int = 6) -> dict:
+    cache = Path(tempfile.mkdtemp(prefix="ips-bench-cli-cache-"))
+    env = {**os.environ, "IPS_CACHE_DIR": str(cache)}
+    summary = ["summary", "--data-dir", str(data_dir.resolve()), "--json"]
+    try:
+        first = _timed(summary, env)
+        pause, waited = threading.Event(), 0.0
+        while not list(cache.glob("*.duckdb")) and waited < WRITER_TIMEOUT_S:
+            pause.wait(0.2)  # the detached writer stores the database
+            waited += 0.2
+        repeated = [_timed(summary, env) for _ in range(repeats)]
+        by_municipality = _timed([*summary, "--by", "municipality"], env)
+        no_cache = _timed([*summary, "--no-cache"], env)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return {"cli_summary_first_call": _stats([first]),
+            "cli_summary_repeated": _stats(repeated),
+            "cli_summary_by_municipality": _stats([by_municipality]),
+            "cli_summary_no_cache": _stats([no_cache])}

@@ -1,0 +1,94 @@
+"""`ui.figures`: the house template looks like plotly_white for the traces the dashboard
+draws; built figures are reused only for equal contents and settings; what is sent is
+exactly the figure's dict."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import polars as pl
+import pytest
+
+from ui import charts, figures
+from ui.memo import content_key
+
+
+def test_house_template_keeps_plotly_white_for_every_drawn_trace_type():
+    white, ips = pio.templates["plotly_white"], pio.templates[figures.TEMPLATE]
+    assert ips.layout.to_plotly_json() == white.layout.to_plotly_json()
+    for kind in figures.TRACE_TYPES:
+        assert getattr(ips.data, kind) == getattr(white.data, kind), kind
+    assert pio.templates.default == figures.TEMPLATE
+
+
+def _frame(share: float) -> pl.DataFrame:
+    return pl.DataFrame({"arm": ["ips", "comparison"], "n": [100, 120],
+                         "job_or_education_any": [share, 0.4],
+                         "job_or_education_any_low": [share - 0.1, 0.3],
+                         "job_or_education_any_high": [share + 0.1, 0.5]})
+
+
+def test_equal_contents_reuse_the_figure_and_other_contents_do_not():
+    first = charts.arm_bars(_frame(0.6), "job_or_education_any", 18, "da", "<5")
+    again = charts.arm_bars(_frame(0.6), "job_or_education_any", 18, "da", "<5")
+    other = charts.arm_bars(_frame(0.61), "job_or_education_any", 18, "da", "<5")
+    english = charts.arm_bars(_frame(0.6), "job_or_education_any", 18, "en", "<5")
+    assert again is first
+    assert other is not first and list(other.data[0].y) != list(first.data[0].y)
+    assert english is not first and english.layout.separators != first.layout.separators
+    fresh = charts.arm_bars.uncached(_frame(0.6), "job_or_education_any", 18, "da", "<5")
+    assert figures.spec(first) == fresh.to_dict()
+
+
+LINES_UP_TO = 3  # a setting of the builder's module, as in ui.rollout_charts
+
+
+@figures.cached
+def _lines(n: int) -> go.Figure:
+    return go.Figure([go.Scatter(y=[i], showlegend=n <= LINES_UP_TO) for i in range(n)])
+
+
+def test_a_changed_setting_is_not_served_an_old_figure(monkeypatch):
+    assert all(tr.showlegend for tr in _lines(3).data)
+    monkeypatch.setattr(f"{__name__}.LINES_UP_TO", 2)
+    assert not any(tr.showlegend for tr in _lines(3).data)
+
+
+def test_spec_of_a_figure_that_is_not_cached_follows_its_changes():
+    fig = go.Figure(go.Bar(x=[1], y=[2]))
+    assert figures.spec(fig)["layout"].get("height") is None
+    fig.update_layout(height=300)
+    assert figures.spec(fig)["layout"]["height"] == 300
+
+
+def test_arguments_without_a_content_key_are_built_every_time():
+    calls = []
+
+    @figures.cached
+    def build(values: object) -> go.Figure:
+        calls.append(values)
+        return go.Figure()
+
+    build(pl.DataFrame({"a": [[1, 2]]}))  # a list column: rows are not hashable
+    build(pl.DataFrame({"a": [[1, 2]]}))
+    assert len(calls) == 2
+    with pytest.raises(TypeError):
+        content_key(object())
+
+
+def test_content_cache_reuses_only_for_equal_contents():
+    from ui.memo import ContentCache
+
+    cache: ContentCache[list] = ContentCache(2)
+    made = []
+
+    def make(tag):
+        return lambda: made.append(tag) or [tag]
+
+    a = cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "da"), make("a"))
+    assert cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "da"), make("b")) is a
+    cache.get_or_make((pl.DataFrame({"x": [1, 3]}), "da"), make("c"))  # other rows
+    cache.get_or_make((pl.DataFrame({"x": [1, 2]}, schema={"x": pl.Int8}), "da"), make("d"))
+    cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "en"), make("e"))  # evicts the oldest
+    cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "da"), make("f"))
+    assert made == ["a", "c", "d", "e", "f"]
