@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import cellkey_oracle
 import duckdb
 import pytest
 from browser_support import (
@@ -238,14 +239,17 @@ def test_english_toggle(page: Page, app: App) -> None:
 SMALL_MUNICIPALITY, SMALL_AGE_BAND = 167, "18-24"
 
 
-def _expected_arms(municipality: int, age_band: str, horizon: int) -> dict[str, tuple[int, int]]:
-    """Per arm: (persons with an outcome row at ``horizon``, persons without one), straight
-    from the sample extract's Parquet files (README, contract section 4)."""
+def _expected_arms(municipality: int, age_band: str,
+                   horizon: int) -> dict[str, tuple[tuple[int, int], tuple[int, int]]]:
+    """Per arm: (exact, published) counts of the persons with an outcome row at
+    ``horizon`` and of those without one, straight from the sample extract's Parquet
+    files (README, contract sections 4 and 5b; published = the independent cell-key
+    oracle over the same persons)."""
     rows = duckdb.sql(
         """
         select p.arm,
-               count(*) filter (where o.person_id is not null),
-               count(*) filter (where o.person_id is null)
+               list(p.person_id) filter (where o.person_id is not null),
+               list(p.person_id) filter (where o.person_id is null)
         from read_parquet($participants) p
         left join (select distinct person_id from read_parquet($outcomes)
                    where horizon_months = $horizon) o using (person_id)
@@ -256,11 +260,18 @@ def _expected_arms(municipality: int, age_band: str, horizon: int) -> dict[str, 
                 "outcomes": str(SAMPLE_DATA / "outcomes" / "*.parquet"),
                 "horizon": horizon, "municipality": municipality, "age_band": age_band},
     ).fetchall()
-    return {arm: (n, waiting) for arm, n, waiting in rows}
+
+    def both(ids: list[str] | None) -> tuple[int, int]:
+        ids = ids or []
+        return len(ids), cellkey_oracle.count(ids)
+
+    return {arm: (both(seen), both(waiting)) for arm, seen, waiting in rows}
 
 
-def _shown(count: int) -> str:
-    return SUPPRESSED if count < 5 else str(count)
+def _shown(counts: tuple[int, int]) -> str:
+    """What a count cell shows: '<5' when the exact or the published count is small."""
+    exact, published = counts
+    return SUPPRESSED if exact < 5 or published < 5 else str(published)
 
 
 def test_csv_download_matches_the_table(page: Page, app: App) -> None:
@@ -296,7 +307,7 @@ def test_csv_download_matches_the_table(page: Page, app: App) -> None:
         assert name.startswith(title), (titles, header)
 
     expected = _expected_arms(SMALL_MUNICIPALITY, SMALL_AGE_BAND, 18)
-    assert any(n < 5 for n, _ in expected.values()), "the selection no longer has a small arm"
+    assert any(n[0] < 5 for n, _ in expected.values()), "the selection no longer has a small arm"
     group, n_col, waiting_col = header[0], header.index("n"), len(header) - 1
     assert group == t("group", "da"), header
     by_arm = {row[0]: row for row in body}
@@ -307,7 +318,7 @@ def test_csv_download_matches_the_table(page: Page, app: App) -> None:
         assert row[waiting_col] == _shown(waiting), (arm, row)
         assert screen.get(row[0], [])[n_col:n_col + 1] == [_shown(n)], (arm, screen)
         figures = [cell for j, cell in enumerate(row) if j not in (0, n_col, waiting_col)]
-        if n < 5:  # every figure of a suppressed row reads "<5" -- never 0 or blank
+        if _shown(n) == SUPPRESSED:  # every figure of a suppressed row reads "<5", never 0
             assert figures == [SUPPRESSED] * len(figures), (arm, row)
             seen = screen[row[0]][1:waiting_col]
             assert seen == [SUPPRESSED] * len(seen), (arm, screen[row[0]])
