@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ips_data.labels import CODE_LABELS
+
 Lang = Literal["da", "en"]
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -439,11 +441,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "horizon": {"18": ("18 måneder", "18 months"), "30": ("30 måneder", "30 months")},
-    "arm": {
-        "ips": ("IPS", "IPS"),
-        "ips_like": ("IPS-lignende", "IPS-like"),
-        "comparison": ("Sammenligning", "Comparison"),
-    },
+    "arm": CODE_LABELS["arm"],
     "measure": {
         "job_or_education_any": ("Andel i job/uddannelse på et tidspunkt",
                                  "Share in job/education at any time"),
@@ -505,58 +503,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "target_group": {
         "adults": ("Voksne", "Adults"), "youth": ("Unge", "Youth"), "both": ("Begge", "Both"),
     },
-    "fidelity_item": {
-        "caseload_size": ("Sagsstamme", "Caseload size"),
-        "employment_services_staff": ("Medarbejdere kun med beskæftigelse",
-                                      "Employment services staff"),
-        "vocational_generalists": ("IPS-konsulenten varetager alle faser",
-                                   "Vocational generalists"),
-        "integration_team_assignment": ("Integration: tilknytning til behandlingsteam",
-                                        "Integration through team assignment"),
-        "integration_team_contact": ("Integration: hyppig kontakt med behandlingsteam",
-                                     "Integration through frequent team contact"),
-        "collaboration_vr": ("Samarbejde med jobcenter/revalidering",
-                             "Collaboration with vocational rehabilitation"),
-        "vocational_unit": ("IPS-enhed (team af konsulenter)", "Vocational unit"),
-        "employment_supervisor": ("IPS-leders rolle", "Role of employment supervisor"),
-        "zero_exclusion": ("Ingen eksklusionskriterier", "Zero exclusion criteria"),
-        "agency_focus": ("Organisationens fokus på ordinært arbejde",
-                         "Agency focus on competitive employment"),
-        "executive_support": ("Ledelsens opbakning", "Executive team support"),
-        "work_incentives_planning": ("Rådgivning om økonomi og ydelser",
-                                     "Work incentives planning"),
-        "disclosure": ("Åbenhed om sygdom over for arbejdsgiver", "Disclosure"),
-        "work_based_assessment": ("Løbende arbejdsbaseret vurdering",
-                                  "Ongoing work-based assessment"),
-        "rapid_job_search": ("Hurtig jobsøgning", "Rapid job search"),
-        "individualised_job_search": ("Individuel jobsøgning", "Individualised job search"),
-        "job_development_frequency": ("Jobudvikling: hyppig arbejdsgiverkontakt",
-                                      "Job development – frequent employer contact"),
-        "job_development_quality": ("Jobudvikling: kvalitet af arbejdsgiverkontakt",
-                                    "Job development – quality of employer contact"),
-        "diversity_job_types": ("Forskellige typer job", "Diversity of job types"),
-        "diversity_employers": ("Forskellige arbejdsgivere", "Diversity of employers"),
-        "competitive_jobs": ("Ordinære job", "Competitive jobs"),
-        "individualised_follow_along": ("Individuel støtte i job",
-                                        "Individualised follow-along supports"),
-        "time_unlimited_follow_along": ("Tidsubegrænset støtte i job",
-                                        "Time-unlimited follow-along supports"),
-        "community_based_services": ("Indsats ude i lokalsamfundet", "Community-based services"),
-        "assertive_engagement": ("Opsøgende indsats og fastholdelse",
-                                 "Assertive engagement and outreach"),
-    },
-    "principle": {
-        "competitive_employment": ("Fokus på ordinært job", "Focus on competitive employment"),
-        "zero_exclusion": ("Alle der ønsker job kan deltage", "Eligibility based on client choice"),
-        "integration": ("Integration af beskæftigelse og behandling",
-                        "Integration of employment and mental health services"),
-        "preferences": ("Borgerens ønsker", "Attention to client preferences"),
-        "benefits_planning": ("Rådgivning om økonomi og ydelser", "Work incentives planning"),
-        "rapid_job_search": ("Hurtig jobsøgning", "Rapid job search"),
-        "job_development": ("Systematisk jobudvikling", "Systematic job development"),
-        "follow_along": ("Tidsubegrænset, individuel støtte",
-                         "Time-unlimited, individualised support"),
-    },
+    "fidelity_item": CODE_LABELS["fidelity_item"],
+    "principle": CODE_LABELS["principle"],
     "map_measure": {
         "status": ("Status", "Status"),
         "share_18": ("Andel i job/uddannelse, 18 mdr.", "Share in job/education, 18 months"),

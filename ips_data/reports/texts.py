@@ -7,6 +7,7 @@ The engine never imports the Streamlit UI, so the reports keep their own texts h
 from __future__ import annotations
 
 from ips_data.formatting import Lang
+from ips_data.labels import CODE_LABELS
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("IPS i {name}", "IPS in {name}"),
@@ -146,8 +147,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "arm": {"ips": ("IPS", "IPS"), "ips_like": ("IPS-lignende", "IPS-like"),
-            "comparison": ("Sammenligning", "Comparison")},
+    "arm": CODE_LABELS["arm"],
     "status": {
         "not_started": ("Ikke startet", "Not started"), "agreement": ("Aftale", "Agreement"),
         "implementing": ("Implementering", "Implementing"), "operating": ("I drift", "Operating"),
@@ -161,47 +161,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "target_group": {"adults": ("voksne", "adults"), "youth": ("unge", "youth"),
                      "both": ("voksne og unge", "adults and youth")},
-    # the IPS-25 items, as the dashboard names them (ui/i18n.py, fidelity_item)
-    "fidelity_item": {
-        "caseload_size": ("Sagsstamme", "Caseload size"),
-        "employment_services_staff": ("Medarbejdere kun med beskæftigelse",
-                                      "Employment services staff"),
-        "vocational_generalists": ("IPS-konsulenten varetager alle faser",
-                                   "Vocational generalists"),
-        "integration_team_assignment": ("Integration: tilknytning til behandlingsteam",
-                                        "Integration through team assignment"),
-        "integration_team_contact": ("Integration: hyppig kontakt med behandlingsteam",
-                                     "Integration through frequent team contact"),
-        "collaboration_vr": ("Samarbejde med jobcenter/revalidering",
-                             "Collaboration with vocational rehabilitation"),
-        "vocational_unit": ("IPS-enhed (team af konsulenter)", "Vocational unit"),
-        "employment_supervisor": ("IPS-leders rolle", "Role of employment supervisor"),
-        "zero_exclusion": ("Ingen eksklusionskriterier", "Zero exclusion criteria"),
-        "agency_focus": ("Organisationens fokus på ordinært arbejde",
-                         "Agency focus on competitive employment"),
-        "executive_support": ("Ledelsens opbakning", "Executive team support"),
-        "work_incentives_planning": ("Rådgivning om økonomi og ydelser",
-                                     "Work incentives planning"),
-        "disclosure": ("Åbenhed om sygdom over for arbejdsgiver", "Disclosure"),
-        "work_based_assessment": ("Løbende arbejdsbaseret vurdering",
-                                  "Ongoing work-based assessment"),
-        "rapid_job_search": ("Hurtig jobsøgning", "Rapid job search"),
-        "individualised_job_search": ("Individuel jobsøgning", "Individualised job search"),
-        "job_development_frequency": ("Jobudvikling: hyppig arbejdsgiverkontakt",
-                                      "Job development – frequent employer contact"),
-        "job_development_quality": ("Jobudvikling: kvalitet af arbejdsgiverkontakt",
-                                    "Job development – quality of employer contact"),
-        "diversity_job_types": ("Forskellige typer job", "Diversity of job types"),
-        "diversity_employers": ("Forskellige arbejdsgivere", "Diversity of employers"),
-        "competitive_jobs": ("Ordinære job", "Competitive jobs"),
-        "individualised_follow_along": ("Individuel støtte i job",
-                                        "Individualised follow-along supports"),
-        "time_unlimited_follow_along": ("Tidsubegrænset støtte i job",
-                                        "Time-unlimited follow-along supports"),
-        "community_based_services": ("Indsats ude i lokalsamfundet", "Community-based services"),
-        "assertive_engagement": ("Opsøgende indsats og fastholdelse",
-                                 "Assertive engagement and outreach"),
-    },
+    "fidelity_item": CODE_LABELS["fidelity_item"],
 }
 
 
