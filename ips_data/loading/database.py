@@ -81,6 +81,11 @@ def _template_dir() -> Path:
     return folder
 
 
+def template_file(table: str) -> Path:
+    """The typed, empty Parquet file staging reads with `table`'s files."""
+    return _template_dir() / f"{table}.parquet"
+
+
 @dataclass(frozen=True)
 class Dataset:
     """One validated extract loaded into its own DuckDB database (immutable: the last
