@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
-from ips_data.loading import store
+from ips_data.loading import fallback, store
 from ips_data.loading.discovery import Discovery, discover
 from ips_data.loading.flight import SingleFlight
 from ips_data.loading.sql_catalog import data_tests, macros, models, queries, query_params
@@ -285,10 +285,13 @@ def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | 
             return Dataset(report=report, con=stored)
         try:
             con = build_database(report, threads=threads)
-        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
-            # an accepted file changed or vanished between validation and load
-            last_error = exc
-            continue
+        except duckdb.Error as exc:
+            if not _unchanged(report, discover(data_dir)):
+                last_error = exc  # an accepted file changed or vanished meanwhile
+                continue
+            # a file that passed validation still cannot be loaded: reject it, load the rest
+            report, con = fallback.load_without_culprits(report, listing, exc,
+                                                         threads=threads)
         now = discover(data_dir)
         if _unchanged(report, now):
             saving = None

@@ -197,7 +197,9 @@ def _as_tuple(value) -> tuple | None:
 def engine_text(exc: BaseException) -> str:
     """The first line of an engine error, without the temporary folder's path."""
     lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    text = lines[0] if lines else type(exc).__name__
+    # a quoted absolute path becomes its file name (the report names the file already)
+    return re.sub(r'"(/[^"]*/)([^"/]+)"', r'"\2"', text)
 
 
 def unreadable(exc: BaseException, column: str | None = None,
@@ -234,12 +236,22 @@ class FileChecker:
     def _rows(self, sql: str, params: dict) -> list[tuple]:
         return self.con.sql(sql, params=params).fetchall()
 
-    def offenders(self, path: str, where: str, params: dict) -> tuple[int, list[int]]:
-        """How many rows of the file match `where`, and the first five row numbers."""
-        count, numbers = self._rows(
-            "select count(*), list(file_row_number + 1 order by file_row_number)"
-            f"[1:{MAX_ROW_NUMBERS}] from read_parquet($path, file_row_number = true) where "
-            + where, {**params, "path": path})[0]
+    def offenders(self, path: str, where: str, params: dict,
+                  prune: bool = True) -> tuple[int, list[int]]:
+        """How many rows of the file match `where`, and the first five row numbers.
+
+        With `prune` the condition is pushed into the scan, which skips row groups whose
+        footer statistics rule it out; without, every row is read (a damaged page can hold
+        values its statistics do not admit)."""
+        if prune:
+            sql = ("select count(*), list(file_row_number + 1 order by file_row_number)"
+                   f"[1:{MAX_ROW_NUMBERS}] from read_parquet($path, file_row_number = true) "
+                   "where " + where)
+        else:
+            sql = ("select count(*) filter (where " + where + "), list(file_row_number + 1 "
+                   "order by file_row_number) filter (where " + where + f")[1:{MAX_ROW_NUMBERS}]"
+                   " from read_parquet($path, file_row_number = true)")
+        count, numbers = self._rows(sql, {**params, "path": path})[0]
         return int(count), list(numbers or [])
 
     def check(self, spec: TableSpec, path: str, report: FileReport) -> FileFacts | None:
@@ -283,7 +295,8 @@ class FileChecker:
         first = 3 + len(present)
         for check, n in zip(checks, row[first:first + len(checks)], strict=True):
             if n:
-                count, numbers = self.offenders(path, check.violation, check.params)
+                count, numbers = self.offenders(path, check.violation, check.params,
+                                                prune=False)
                 report.rejections.append(Rejection(
                     rule=check.rule, column=check.column, rows=max(count, int(n)),
                     row_numbers=numbers, message=check.message, params=check.explain))

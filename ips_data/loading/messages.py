@@ -56,7 +56,7 @@ ENGINE_KINDS: dict[str, tuple[str, str]] = {
 
 def engine_kind(text: str) -> str:
     """The kind of an engine error text ('damaged' when nothing more specific matches)."""
-    low = text.lower()
+    low = re.sub(r'"[^"]*"', "", text).lower()  # not the file's path
     for kind, pattern in _KIND_PATTERNS:
         if re.search(pattern, low):
             return kind

@@ -208,9 +208,10 @@ class _CrossFile:
         out = []
         for column, own in facts.types:
             union = now.get(column, own)
-            if union == own or not _UNION_TYPE.match(union):
+            if not _UNION_TYPE.match(union):
                 continue
-            count, numbers = self._failing_casts(spec, path, column, union)
+            count, numbers = (0, []) if union == own else \
+                self._failing_casts(spec, path, column, union)
             other = ", ".join(str(Path(p).relative_to(self.root)) for p in self._paths(spec.name))
             if not count and union != before.get(column):
                 for older, theirs in self.accepted[spec.name]:
