@@ -345,6 +345,12 @@ def test_rejected_files_are_flagged_and_explained(monkeypatch, sample_dir: Path,
     rejections = page.dataframe[-1].value
     assert list(rejections[t("col_path", "da")]) == ["outcomes/broken.parquet"]
     assert all(rejections[t("col_rule", "da")].str.len() > 0)
+    # in plain words (what, what to do), the engine's own text only as a detail after it
+    assert rejections[t("col_message", "da")][0].startswith("Filen kan ikke læses. Filen "
+                                                            "slutter for tidligt")
+    assert any(t("rejected_files", "da", files="outcomes/broken.parquet") in c.value
+               for c in overview.caption), "the overview names the rejected file"
+    assert t("rejected_files", "da", files="outcomes/broken.parquet") in page.warning[0].value
     assert [e.label for e in page.expander] == [t("contract_show", "da")]
     status = re.escape(t("validated_in", "da", s="S", n="N")).replace("S", r"[\d,]+").replace(
         "N", r"\d+")  # e.g. "valideret på 0,12 s (3 uændrede filer ikke læst igen)"
