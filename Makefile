@@ -20,11 +20,17 @@ install: $(STAMP)
 run: install
 	$(BIN)/python -m ui.serve --server.headless=true --server.port=$(PORT)
 
-# Debian's Chromium for the Playwright tests (no browser downloads are possible).
+# Debian packages the tests need, installed with apt when missing (no browser downloads
+# are possible): Chromium for the Playwright tests, nginx for the deployment test,
+# poppler-utils (pdftotext, pdftoppm, pdfinfo) for the report tests.
+SYSTEM_PACKAGES := chromium:chromium nginx:nginx pdftotext:poppler-utils
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || [ -x /usr/sbin/$${pair%%:*} ] \
+	    || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the tests:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -102,6 +102,80 @@ def _rule_text(col: ColumnSpec) -> str:
     return "; ".join(parts)
 
 
+def _benefit_groups() -> str:
+    from ips_data.metrics.adjusted import BENEFIT_GROUPS, GROUP_ORDER
+
+    parts = []
+    for group in GROUP_ORDER:
+        members = [f"`{b}`" for b, g in BENEFIT_GROUPS.items() if g == group]
+        if group == "other":
+            members.append("unknown (null)")
+        parts.append(f"`{group}` = {', '.join(members)}")
+    return "; ".join(parts)
+
+
+_ADJUSTED = """## Adjusted comparisons (contract v1.1, section 4b)
+
+Registry data are not a randomised trial: who got IPS differs from who did not. Two
+figures compare like with like, on the same **strata**: start year (of `start_date`) ×
+`age_band` × sex (`F`, `M`, unknown) × benefit group, where {groups}.
+
+**Adjusted difference at horizon h** (ips − comparison; the ATT by exact stratification,
+i.e. the comparison group standardised to the IPS group's strata). Population: the
+selection's participants of the arms `ips` and `comparison` with an outcome row at h.
+For each measure (`job_or_education_any`, `job_or_education_at_end`: y = 1/0;
+`weeks_mean`: y = weeks):
+
+- per stratum s and arm: n, mean ȳ, variance v (binary: ȳ(1 − ȳ); weeks: sample
+  variance with n − 1; where an arm has n = 1 in a stratum, that arm's sample variance
+  over the whole population at h is used instead);
+- supported strata: n_ips,s > 0 and n_cmp,s > 0; `support_share` = Σ n_ips over
+  supported strata ÷ Σ n_ips over all strata; `excluded` = the IPS persons in
+  unsupported strata;
+- w_s = n_ips,s ÷ Σ_supported n_ips; estimate = Σ w_s (ȳ_ips,s − ȳ_cmp,s); variance =
+  Σ w_s² (v_ips,s / n_ips,s + v_cmp,s / n_cmp,s); ci95 = estimate ± 1.959964 · √variance;
+- null when the supported IPS or comparison persons number fewer than the suppression
+  threshold; `excluded` and `support_share` are null when the excluded or the supported
+  IPS persons number 1 to threshold − 1 (either gives the other away).
+- Balance: for every level of every stratum variable, its share among all IPS persons,
+  among the comparison group, and among the comparison group weighted by
+  n_ips,s / n_cmp,s (supported strata only); standardised difference
+  d = (p₁ − p₀) / √((p₁(1 − p₁) + p₀(1 − p₀)) / 2), 0 when the denominator is 0;
+  |d| ≥ 0.1 is marked. A row is suppressed when its smallest non-zero count is below the
+  threshold (and one more level of the same variable when exactly one is).
+
+**Municipality benchmark** ("faktisk og forventet", indirect standardisation; IPS, job
+or education at any time within 18 months):
+
+- reference population R = IPS participants with an 18-month outcome row under the
+  selection's filters with the municipality and region filters removed (over the whole
+  extract whatever the viewer's access scope: the rates name no municipality);
+  p_c = k_c / n_c per stratum c of R (exact, never shown); p̄ = k_R / n_R;
+- per municipality m of the selection: O_m = its IPS persons in job or education,
+  n_m = its IPS persons with an 18-month row, E_m = Σ_c n_m,c · p_c; `oe_ratio` =
+  O_m / E_m; `adjusted_share` = p̄ · O_m / E_m; O − E in persons;
+- funnel: `adjusted_share` against n_m with the exact binomial limits of section 4
+  around p̄, and overdispersion-adjusted limits p̄ ± z · √(p̄(1 − p̄)/n_m + τ²) for
+  z = 1.959964 and 3.090232; over the I municipalities with n_m ≥ the threshold:
+  z_m = (adjusted_share_m − p̄) / √(p̄(1 − p̄)/n_m), winsorised at their 10th and 90th
+  percentiles (linear interpolation between order statistics); φ = mean of the squared
+  winsorised z; w_m = n_m / (p̄(1 − p̄)); τ² = 0 when I·φ ≤ I − 1, else
+  τ² = (I·φ − (I − 1)) / (Σw − Σw² / Σw) (DerSimonian–Laird, as NHS-R FunnelPlotR);
+- a municipality with n_m below the threshold shows no n, O, E, O − E, O/E or adjusted
+  share; secondary suppression applies to the table as to the municipality list.
+
+## Summary JSON additions (contract v1.1, section 6b)
+
+- `effect.<h>.adjusted_difference` = `{{"job_or_education_any": {{"estimate", "ci95"}},
+  "job_or_education_at_end": {{…}}, "weeks_mean": {{…}}, "support_share": x,
+  "excluded": n}}` (ips − comparison).
+- each entry of `municipalities` adds `observed_18_ips`, `expected_18_ips`,
+  `oe_ratio_18_ips`, `adjusted_share_18_ips` (null when suppressed).
+- top level `benchmark_18` = `{{"pooled_share": p̄, "tau2": τ², "municipalities_shown":
+  I}}`.
+"""
+
+
 def render_contract_markdown() -> str:
     """The whole contract as Markdown, from the models."""
     lines = [_INTRO, "## Tables", ""]
@@ -123,7 +197,7 @@ def render_contract_markdown() -> str:
         lines.append("")
     lines += [_VALIDATION, "## Fidelity bands (IPS-25)", ""]
     lines += [f"- {band}: {low}–{high}" for band, low, high in FIDELITY_BANDS]
-    lines += ["", "## Municipality codes", ""]
+    lines += ["", _ADJUSTED.format(groups=_benefit_groups()), "## Municipality codes", ""]
     for region_code, region in REGIONS.items():
         codes = [f"{m.code} {m.name}" for m in MUNICIPALITIES.values()
                  if m.region_code == region_code]

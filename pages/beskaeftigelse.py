@@ -1,12 +1,12 @@
-"""Beskæftigelseseffekt: IPS, IPS-like and comparison per horizon and measure, the
-difference with its interval, the trend by start year, breakdowns and the funnel plot."""
+"""Beskæftigelseseffekt: IPS, IPS-like and comparison per horizon and measure, the crude
+and adjusted difference with their intervals, support and balance, the trend by start
+year, breakdowns and the municipality benchmark (faktisk og forventet) with its funnel."""
 
 import streamlit as st
 
 from ips_data.formatting import fmt_int
 from ips_data.metrics.effect import MEASURES
-from ui import bound, charts, state
-from ui.cards import card, difference_text
+from ui import adjusted_view, bound, charts, state
 from ui.i18n import label, t
 from ui.tables import Col, show
 
@@ -39,15 +39,8 @@ with chart_col:
     charts.show(charts.arm_bars(arms, measure, horizon, lang, hidden),
                 alt=t("fig_arms", lang, measure=label("measure", measure, lang), h=horizon))
 with diff_col:
-    summary = state.call(sel, "summary")
-    value, ci = difference_text(summary, horizon, measure, lang, hidden)
-    card(st, f"{t('difference', lang)}, {label('horizon', str(horizon), lang)}", value, ci,
-         t("ci95_short", lang), help=label("measure", measure, lang))
-    diffs = state.call(sel, "differences")
-    if diffs["estimate"].drop_nulls().is_empty():
-        st.info(t("diff_none", lang))
-    else:
-        charts.show(charts.difference_forest(diffs, measure, lang), alt=t("difference", lang))
+    adjusted_view.difference_cards(sel, state.call(sel, "summary"), horizon, measure)
+    adjusted_view.forest(sel, measure)
 
 measure_cols = [Col(measure, label("measure", measure, lang),
                     "pct" if measure != "weeks_mean" else "number", ci=True)]
@@ -56,6 +49,9 @@ show(arms, [Col("arm", t("group", lang), "code", code_kind="arm"), Col("n", "n",
             Col("not_yet_observable", t("waiting_col", lang), "int",
                 hidden_by="not_yet_observable_suppressed")],
      sel, name=f"effekt_{horizon}m", title=t("effect_title", lang))
+
+# Like with like: the adjusted difference, its support and the balance
+adjusted_view.adjusted_section(sel, horizon)
 
 # Trend by start year
 st.subheader(t("trend_head", lang))
@@ -92,22 +88,5 @@ for tab, dimension in zip(st.tabs([label("dimension", d, lang).capitalize()
                      Col("n", "n", "int"), *measure_cols],
              sel, name=f"{dimension}_{horizon}m", title=label("dimension", dimension, lang))
 
-# Municipality comparison: funnel plot next to a sortable table
-st.subheader(t("funnel_head", lang))
-funnel = state.call(sel, "funnel")
-if funnel.n_total == 0:
-    st.info(t("funnel_none", lang))
-else:
-    plot_col, table_col = st.columns([3, 2], gap="large")
-    with plot_col:
-        charts.show(charts.funnel(funnel.points, funnel.curve, funnel.pooled_share, lang),
-                    alt=t("fig_funnel", lang))
-        st.caption(t("funnel_caption", lang, k=sel.policy.threshold))
-    with table_col:
-        show(funnel.points, [
-            Col("municipality_code", t("municipalities", lang), "municipality"),
-            Col("n", "n", "int"), Col("share", t("funnel_share", lang), "pct"),
-            Col("outside_95", t("funnel_95", lang), "bool"),
-            Col("outside_998", t("funnel_998", lang), "bool"),
-        ], sel, name="tragt_18m", title=t("fig_funnel", lang), height=380,
-           sort=("n", "share", "municipality_code"))
+# Municipality comparison: faktisk og forventet (or, switched back, the crude funnel)
+adjusted_view.benchmark_section(sel)

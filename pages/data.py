@@ -12,6 +12,7 @@ from ui.i18n import label, t
 from ui.tables import Col, show
 
 sel = state.selection()
+state.require_scope_all(sel)  # file names and rejection reasons: scope `all` only
 lang = sel.lang
 validation = sel.ds.report
 st.title(t("data_title", lang))

@@ -1,11 +1,12 @@
 """Overblik: headline cards from the summary document (the same numbers as
-`ips-data summary --json`), data health and the published Projekt Inklusion figures."""
+`ips-data summary --json`) with small trend charts by start year beside the participant
+cards, data health and the published Projekt Inklusion figures."""
 
 import streamlit as st
 
 from ips_data.formatting import fmt_date, fmt_int
 from ips_data.loading.messages import rejected_files_text
-from ui import state
+from ui import charts, overview_charts, state
 from ui.cards import (
     ROW_WIDTHS,
     card,
@@ -18,6 +19,7 @@ from ui.cards import (
     weeks_text,
 )
 from ui.i18n import label, t
+from ui.tables import Col, show
 
 sel = state.selection()
 lang, hidden = sel.lang, sel.label
@@ -39,8 +41,7 @@ with head[1]:
         if rejected:
             st.caption(t("rejected_files", lang, files=rejected_files_text(
                 [f.path for f in report.rejected()], lang)))
-        st.page_link("pages/data.py", label=t("ov_health_link", lang),
-                     icon=":material/fact_check:")
+        state.data_link(sel)
 
 if not state.any_participants(sel):
     st.info(t("no_selection", lang))
@@ -50,10 +51,28 @@ summary = state.call(sel, "summary")
 st.subheader(t("participants", lang))
 by_arm = {r["arm"]: r["n"] for r in state.call(sel, "participants_by_arm").to_dicts()}
 shown = [arm for arm in ("ips", "ips_like", "comparison") if arm in by_arm]
-for col, arm in zip(st.columns(4), shown, strict=False):
+cards_col, *trend_cols = st.columns([1.3, 1.35, 1.35], gap="small")
+for arm in shown:
     n = by_arm[arm]
-    card(col, t("participants_arm", lang, arm=label("arm", arm, lang)),
+    card(cards_col, t("participants_arm", lang, arm=label("arm", arm, lang)),
          fmt_int(n, lang) if n is not None else hidden)
+# beside the cards: IPS participants and the 18-month share by start year
+trend = state.call(sel, "start_year_trend")
+if not trend.is_empty():
+    with trend_cols[0]:
+        charts.show(overview_charts.participants_by_year(trend, lang, hidden),
+                    alt=t("fig_trend_participants", lang))
+    with trend_cols[1]:
+        charts.show(overview_charts.share_by_year(trend, lang, hidden),
+                    alt=t("fig_trend_share", lang))
+    with st.expander(t("trend_table", lang)):
+        show(trend, [
+            Col("start_year", t("start_years", lang)),
+            Col("participants", t("col_participants", lang), "int",
+                hidden_by="participants_suppressed"),
+            Col("n_18", t("col_n18", lang), "int"),
+            Col("share_18", t("fig_trend_share", lang), "pct", ci=True),
+        ], sel, name="startaar", title=t("ov_trend_head", lang))
 
 def arm(code: str) -> str:
     return label("arm", code, lang)

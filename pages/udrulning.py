@@ -1,5 +1,7 @@
-"""Udrulning: each municipality's IPS status on a chosen date (map and table), the
-status history, implementation time, fidelity and caseload against the norm."""
+"""Udrulning: each municipality's IPS status on a chosen date (a map coloured by status,
+18-month share or caseload, with the same figures in a table beside it), the status
+history, implementation time, fidelity (with one municipality's IPS-25 profile) and
+caseload against the norm."""
 
 from datetime import date
 
@@ -7,9 +9,12 @@ import streamlit as st
 
 from ips_data.contract import CASELOAD_NORM, STATUSES
 from ips_data.formatting import fmt_date, fmt_int
-from ui import charts, rollout_charts, state
+from ips_data.geo.boundaries import ATTRIBUTION
+from ips_data.metrics.rollout_map import MEASURES as MAP_MEASURES
+from ui import bound, charts, rollout_charts, rollout_map, state
 from ui.cards import card
 from ui.i18n import label, t
+from ui.rollout_map import MAP_COLUMNS
 from ui.tables import Col, show
 
 sel = state.selection()
@@ -22,8 +27,11 @@ when = st.date_input(t("as_of_date", lang), value=sel.ds.as_of, min_value=date(2
                      bind="query-params", width=220)
 status = state.call(sel, "municipality_status", as_of=when)
 
-k, agreed, n = state.collaborating(sel, when)
-st.progress(k / n, text=t("progress", lang, k=k, a=agreed, n=n, date=fmt_date(when, lang)))
+k, agreed, n = state.collaborating(sel, when)  # within the viewer's scope
+if n:
+    st.progress(k / n, text=t("progress", lang, k=k, a=agreed, n=n, date=fmt_date(when, lang)))
+    if not sel.filters.scope.is_all:
+        st.caption(t("rollout_scope_total", lang, n=n))
 counts = state.status_counts(status.to_dicts())
 for col, code in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     card(col, label("status", code, lang), fmt_int(counts[code], lang))
@@ -31,19 +39,37 @@ if status.is_empty():
     st.info(t("no_selection", lang))
     st.stop()
 
-# Map and implementation time
-map_col, impl_col = st.columns([3, 2], gap="large")
+# Map (status, 18-month share or caseload) with the same figures as a table beside it
+measure = bound.choice(t("map_measure", lang), MAP_MEASURES,
+                       lambda m: label("map_measure", m, lang), key="kort", kind="map_measure")
+figures = state.call(sel, "rollout_map", as_of=when, measure=measure)
+map_col, list_col = st.columns([3, 2], gap="large")
 with map_col:
-    charts.show(rollout_charts.status_map(status, when, lang, hidden),
+    charts.show(rollout_map.rollout_map(figures, measure, when, lang, hidden),
                 alt=t("fig_map", lang, date=fmt_date(when, lang)))
-    st.caption(t("map_caption", lang, k=status["lat"].null_count()))
-with impl_col:
-    st.subheader(t("impl_head", lang))
-    if status["years_since_implementation"].drop_nulls().is_empty():
-        st.info(t("impl_none", lang))
+    st.caption(ATTRIBUTION)
+    if measure == "status":
+        st.caption(t("map_caption", lang))
     else:
-        charts.show(rollout_charts.implementation_years(status, when, lang),
-                    alt=t("fig_impl", lang))
+        st.caption(t("map_caption_hidden", lang, label=hidden, k=sel.policy.threshold)
+                   + (" " + t("map_share_note" if figures["share_kind"][0] == "adjusted"
+                              else "map_share_note_crude", lang)
+                      if measure == "share_18" else ""))
+with list_col:
+    st.subheader(t("map_table", lang))
+    show(figures, [
+        Col("name", t("municipalities", lang)),
+        Col("status", "Status", "code", code_kind="status", hidden_by=None),
+        *MAP_COLUMNS[measure](lang),
+    ], sel, name=f"kort_{measure}_{when.isoformat()}", title=t("map_table", lang),
+        height=520)
+
+st.subheader(t("impl_head", lang))
+if status["years_since_implementation"].drop_nulls().is_empty():
+    st.info(t("impl_none", lang))
+else:
+    charts.show(rollout_charts.implementation_years(status, when, lang),
+                alt=t("fig_impl", lang))
 
 st.subheader(t("status_table", lang))
 show(status, [
@@ -89,6 +115,62 @@ else:
                    Col("fidelity_band", t("col_band", lang), "code",
                        code_kind="band")],
          sel, name="fidelitet", title=t("fig_fidelity_trend", lang))
+
+# One municipality's IPS-25 profile: items by principle against the previous review
+st.subheader(t("profile_head", lang))
+reviewed = state.call(sel, "reviewed_municipalities", as_of=when)
+if reviewed.is_empty():
+    st.info(t("profile_none", lang))
+else:
+    names = dict(reviewed.select("code", "name").iter_rows())
+    overdue = reviewed.filter("overdue")["name"].to_list()
+    if overdue:
+        st.caption(t("profile_overdue_list", lang, names=", ".join(overdue)))
+    bound.canonical("profil", None, list(names), multi=False)
+    code = st.selectbox(t("profile_municipality", lang), list(names),
+                        format_func=lambda c: f"{c} {names[c]}", key="profil",
+                        bind="query-params", width=320)
+    profile = state.call(sel, "fidelity_profile", code=code, as_of=when)
+    band = label("band", profile.latest_band, lang)
+    st.markdown(t("profile_latest", lang, date=fmt_date(profile.latest_date, lang),
+                  score=profile.latest_total, band=band))
+    if profile.previous_date is None:
+        st.caption(t("profile_only_one", lang))
+    else:
+        st.caption(t("profile_previous", lang, date=fmt_date(profile.previous_date, lang),
+                     score=profile.previous_total,
+                     band=label("band", profile.previous_band, lang)))
+    if profile.overdue:
+        st.warning(t("profile_overdue", lang, due=fmt_date(profile.review_due, lang)),
+                   icon=":material/event_busy:")
+    if not profile.has_items:
+        st.info(t("profile_total_only", lang))
+    else:
+        if profile.missing_items:
+            st.caption(t("profile_missing_items", lang,
+                         items=", ".join(str(i) for i in profile.missing_items)))
+        chart_col, plan_col = st.columns([3, 2], gap="large")
+        with chart_col:
+            charts.show(rollout_charts.fidelity_profile(profile, lang),
+                        alt=t("fig_profile", lang))
+        with plan_col:
+            st.markdown(f"**{t('profile_action', lang)}**")
+            plan = profile.action_plan()
+            if plan.is_empty():
+                st.caption(t("profile_no_action", lang))
+            for row in plan.iter_rows(named=True):
+                st.markdown(f"- ⚠ {row['item']}. {label('fidelity_item', row['item_code'], lang)}"
+                            f" ({label('principle', row['principle'], lang)}): {row['latest']}")
+            st.caption(t("profile_source", lang))
+        show(profile.items, [
+            Col("principle", t("profile_principle", lang), "code", code_kind="principle"),
+            Col("item", t("profile_item", lang), "int"),
+            Col("item_code", "IPS-25", "code", code_kind="fidelity_item"),
+            Col("latest", t("profile_latest_short", lang), "int"),
+            Col("previous", t("profile_previous_short", lang), "int"),
+            Col("change", t("profile_change", lang), "int"),
+            Col("action", t("profile_action_col", lang), "bool"),
+        ], sel, name=f"fidelitetsprofil_{code}", title=t("profile_head", lang))
 
 st.subheader(t("caseload_head", lang))
 if status["caseload_per_fte"].drop_nulls().is_empty():

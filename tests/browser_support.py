@@ -64,11 +64,12 @@ class App:
 
 
 @contextmanager
-def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
+def running_app(log: Path, env: Mapping[str, str | None], port: int | None = None,
+                args: tuple[str, ...] = ()) -> Iterator[App]:
     """The app as `make run` starts it (``python -m ui.serve``: Streamlit on app.py) on a
-    free port, healthy; stopped (and waited for) on exit.
-    ``env`` overrides the environment; a None value unsets the variable."""
-    port = free_port()
+    free port (or ``port``), with extra Streamlit ``args``, healthy; stopped (and waited
+    for) on exit. ``env`` overrides the environment; a None value unsets the variable."""
+    port = port or free_port()
     full = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for name, value in env.items():
         if value is None:
@@ -76,7 +77,7 @@ def running_app(log: Path, env: Mapping[str, str | None]) -> Iterator[App]:
         else:
             full[name] = value
     with log.open("wb") as out:  # stderr joins stdout: a crash shows in the log
-        proc = subprocess.Popen(app_command(port), cwd=ROOT, env=full, stdout=out,
+        proc = subprocess.Popen([*app_command(port), *args], cwd=ROOT, env=full, stdout=out,
                                 stderr=subprocess.STDOUT)
     running = App(url=f"http://127.0.0.1:{port}", proc=proc, log=log)
     try:

@@ -149,3 +149,31 @@ def tiny_extract(data_dir: Path) -> Path:
         fidelity(101, date(2025, 3, 1), 25 * 4 + 5, [4] * 20 + [5] * 5),
     ])
     return data_dir
+
+
+# The adjusted extract (contract section 4b): everyone starts in 2022, aged 25-29, F, in
+# København. Stratum A (kontanthjaelp → cash): IPS weeks 10,20,30,0 (at end: the first),
+# comparison 12,0. Stratum B (dagpenge → insured): IPS 40,0 (at end: the first),
+# comparison 5,15,25,0 (at end: the second). Stratum D (foertidspension → other): IPS
+# 0,0,8 and no comparison person. Only 18-month rows.
+ADJUSTED_STRATA = {
+    # stratum: (benefit, IPS weeks, IPS at end, comparison weeks, comparison at end)
+    "A": ("kontanthjaelp", [10, 20, 30, 0], [True, False, False, False],
+          [12, 0], [False, False]),
+    "B": ("dagpenge", [40, 0], [True, False], [5, 15, 25, 0], [False, True, False, False]),
+    "D": ("foertidspension", [0, 0, 8], [False, False, False], [], []),
+}
+
+
+def adjusted_extract(data_dir: Path) -> Path:
+    write_manifest(data_dir)
+    people, rows = [], []
+    for name, (benefit, ips_w, ips_end, cmp_w, cmp_end) in ADJUSTED_STRATA.items():
+        for arm, weeks, ends in (("ips", ips_w, ips_end), ("comparison", cmp_w, cmp_end)):
+            for i, (w, end) in enumerate(zip(weeks, ends, strict=True)):
+                pid = f"{name}{arm[0].upper()}{i + 1}"
+                people.append(participant(pid, arm, 101, date(2022, 3, 1), benefit=benefit))
+                rows.append(outcome(pid, 18, w > 0, end, w))
+    write_table(data_dir, "participants", people)
+    write_table(data_dir, "outcomes", rows)
+    return data_dir

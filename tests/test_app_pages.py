@@ -28,6 +28,7 @@ from ips_data.metrics.summary import build_summary
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
 from ips_data.sample import generate_sample
+from ui.charts import wrap
 from ui.i18n import label, t
 
 ALL = Scope.everything()  # the whole extract (no access restriction)
@@ -291,10 +292,13 @@ def test_downloads_carry_the_same_suppression(monkeypatch, tiny_dir: Path):
 def test_charts_have_titles_and_axis_units(monkeypatch, sample_dir: Path, page: str):
     at = run(monkeypatch, sample_dir, page)
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    if page == "pages/overview.py":
-        assert charts == []
-        return
     assert charts
+    if page == "pages/overview.py":  # the two small trend charts beside the cards
+        assert [c["layout"]["title"]["text"] for c in charts] == [
+            t("fig_trend_participants", "da"), wrap(t("fig_trend_share", "da"), 34)]
+        assert [c["layout"]["yaxis"]["title"]["text"] for c in charts] == [
+            t("persons_axis", "da"), t("share_axis", "da")]
+        assert fig_has_error_bars(charts[1])
     for fig in charts:
         assert fig["layout"]["title"]["text"]
     if page == "pages/beskaeftigelse.py":
@@ -425,3 +429,62 @@ def test_rollout_progress_counts_collaborations_in_region_hovedstaden(
     assert progress.proto.text == t("progress", "da", k=k, a=agreed, n=len(region),
                                     date=date_text)
     assert progress.value == int(100 * k / len(region))  # Streamlit keeps whole percent
+
+
+# ------------------------------------------------------- rollout map and profile
+def _map_chart(at: AppTest) -> dict:
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    maps = [f for f in figs if any(tr["type"] == "choropleth" for tr in f["data"])]
+    assert len(maps) == 1, [f["layout"]["title"]["text"] for f in figs]
+    return maps[0]
+
+
+@pytest.mark.parametrize(("kort", "measure"), [
+    (None, "status"), ("Andel i job/uddannelse, 18 mdr.", "share_18"),
+    ("Deltagere pr. årsværk (norm 20)", "caseload"),
+])
+@pytest.mark.parametrize(("region", "codes"), [
+    (None, 98), ("Region Hovedstaden", 29), ("Region Nordjylland", 11)])
+def test_rollout_map_shows_every_municipality_of_the_selection(
+        monkeypatch, sample_dir: Path, kort, measure, region, codes):
+    from ips_data.geo.boundaries import ATTRIBUTION
+
+    params = {k: v for k, v in {"kort": kort, "region": region}.items() if v}
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py", params)
+    assert at.radio(key="kort").value == measure
+    fig = _map_chart(at)
+    drawn = [c for tr in fig["data"] if tr["type"] == "choropleth" for c in tr["locations"]]
+    assert len(drawn) == len(set(drawn)) == codes
+    assert ATTRIBUTION in [c.value for c in at.caption]
+    # the table beside the map lists the same municipalities
+    table = at.dataframe[0].value
+    assert len(table) == codes
+    if measure != "status":
+        hidden_on_map = {c for tr in fig["data"] if tr["type"] == "choropleth"
+                         and tr.get("colorscale") and tr["colorscale"][0][1] == "#BDBDBD"
+                         for c in tr["locations"]}
+        column = table.columns[2]
+        assert (table[column] == "<5").sum() == len(hidden_on_map)
+
+
+def test_rollout_fidelity_profile_of_a_municipality(monkeypatch, sample_dir: Path):
+    """København's latest review (28 Sep 2025) is more than 12 months before the extract
+    date (30 Sep 2026): flagged; its 25 items are shown against the previous review."""
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"profil": "101 København"})
+    assert at.selectbox(key="profil").value == 101
+    assert any("Kvalitetsmåling mangler" in w.value for w in at.warning)
+    overdue = [c.value for c in at.caption if c.value.startswith("Kvalitetsmåling mangler")]
+    assert len(overdue) == 1 and "København" in overdue[0] and "Frederiksberg" not in overdue[0]
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    profile = [f for f in figs if f["layout"]["title"]["text"].startswith(
+        t("fig_profile", "da")[:20])]
+    assert len(profile) == 1
+    order = profile[0]["layout"]["yaxis"]["categoryarray"]
+    assert len([c for c in order if not c.startswith("<b>")]) == 25
+    assert len([c for c in order if c.startswith("<b>")]) == 8
+    tables = [d.value for d in at.dataframe if t("profile_principle", "da") in d.value.columns]
+    assert len(tables) == 1 and len(tables[0]) == 25
+    # Ballerup's reviews have no item scores: the total only
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"profil": "151 Ballerup"})
+    assert t("profile_total_only", "da") in infos(at)
+    assert not any("Kvalitetsmåling mangler" in w.value for w in at.warning)

@@ -46,12 +46,20 @@ def test_summary_json_has_exactly_the_contract_shape(tmp_path, capsys):
     assert code == 0
     doc = json.loads(out)
     assert list(doc) == ["contract_version", "extract_date", "as_of", "suppression_threshold",
-                         "tables", "effect", "costs", "municipalities"]
+                         "tables", "effect", "costs", "municipalities", "benchmark_18"]
     assert doc["contract_version"] == 1 and doc["suppression_threshold"] == 3
     assert set(doc["tables"]) == set(TABLES)
     assert set(doc["tables"]["participants"]) == {"files_accepted", "files_rejected", "rows"}
     e18 = doc["effect"]["18"]
-    assert set(e18) == {"ips", "ips_like", "comparison", "not_yet_observable", "difference"}
+    assert set(e18) == {"ips", "ips_like", "comparison", "not_yet_observable", "difference",
+                        "adjusted_difference"}
+    assert set(e18["adjusted_difference"]) == {
+        "job_or_education_any", "job_or_education_at_end", "weeks_mean", "support_share",
+        "excluded"}
+    # the tiny extract's IPS (aged 25-29) and comparison (30-39) share no stratum
+    assert e18["adjusted_difference"]["weeks_mean"] == {"estimate": None, "ci95": None}
+    assert e18["adjusted_difference"]["support_share"] == 0.0
+    assert set(doc["benchmark_18"]) == {"pooled_share", "tau2", "municipalities_shown"}
     assert set(e18["ips"]) == {"n", "job_or_education_any", "job_or_education_at_end",
                                "weeks_mean"}
     assert e18["ips"]["n"] == 6 and e18["ips"]["job_or_education_any"] == pytest.approx(4 / 6)
@@ -66,7 +74,8 @@ def test_summary_json_has_exactly_the_contract_shape(tmp_path, capsys):
     assert list(m) == ["code", "name", "region_code", "status", "status_since",
                        "consultants_fte", "active_participants", "caseload_per_fte",
                        "fidelity_score", "fidelity_band", "fidelity_date", "n_ips_18",
-                       "job_or_education_any_18_ips", "suppressed"]
+                       "job_or_education_any_18_ips", "suppressed", "observed_18_ips",
+                       "expected_18_ips", "oe_ratio_18_ips", "adjusted_share_18_ips"]
     assert [x["code"] for x in doc["municipalities"]] == [101, 147]
 
 

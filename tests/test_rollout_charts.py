@@ -1,4 +1,5 @@
-"""The rollout map at regional and national scale (ui/rollout_charts.py)."""
+"""The rollout page's fidelity trend (ui/rollout_charts.py); the map is tested in
+tests/test_rollout_map.py."""
 
 from __future__ import annotations
 
@@ -9,68 +10,6 @@ import pytest
 
 from ips_data.municipalities import MUNICIPALITIES
 from ui import rollout_charts
-from ui.rollout_charts import MAX_BUBBLE_PX, MIN_BUBBLE_PX, bubble_sizes, status_map
-
-# Coordinates only the test gives (the product knows those of Region Hovedstaden only)
-ELSEWHERE = {851: (57.05, 9.92), 751: (56.16, 10.20), 461: (55.40, 10.39)}
-
-
-def _frame(codes: list[int], active: dict[int, int | None] | None = None) -> pl.DataFrame:
-    active = active or {}
-    rows = []
-    for c in codes:
-        m = MUNICIPALITIES[c]
-        lat, lon = ELSEWHERE.get(c, (m.lat, m.lon))
-        rows.append({"code": c, "name": m.name, "region_code": m.region_code, "lat": lat,
-                     "lon": lon, "status": "operating", "status_since": date(2024, 1, 1),
-                     "active_participants": active.get(c, 10)})
-    return pl.DataFrame(rows)
-
-
-HOVEDSTADEN = [c for c, m in MUNICIPALITIES.items() if m.region_code == 1084]
-NORDJYLLAND = [c for c, m in MUNICIPALITIES.items() if m.region_code == 1081]
-
-
-@pytest.mark.parametrize(("codes", "shown", "bornholm_at", "labelled"), [
-    (HOVEDSTADEN, 29, (12.85, 56.02), True),  # beside the capital area
-    (HOVEDSTADEN + list(ELSEWHERE), 32, (12.45, 57.35), True),  # wider: in the Kattegat
-    (list(MUNICIPALITIES), 32, (12.45, 57.35), True),  # the others have no coordinates
-    ([c for c in HOVEDSTADEN if c != 400] + list(ELSEWHERE), 31, None, True),
-])
-def test_map_fits_the_municipalities_shown(codes, shown, bornholm_at, labelled):
-    fig = status_map(_frame(codes), date(2026, 9, 30), "da", "<5")
-    xs = [x for trace in fig.data for x in trace.x]
-    ys = [y for trace in fig.data for y in trace.y]
-    assert len(xs) == shown
-    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
-    assert all(x0 < x < x1 for x in xs) and all(y0 < y < y1 for y in ys)
-    # the view is no wider than the points need (a regional map is not all of Denmark)
-    assert x1 - x0 < max(xs) - min(xs) + 1 and y1 - y0 < max(ys) - min(ys) + 1
-    points = set(zip(xs, ys, strict=True))
-    if bornholm_at is not None:
-        bornholm = MUNICIPALITIES[400]
-        assert bornholm_at in points and (bornholm.lon, bornholm.lat) not in points
-    assert all(("text" in trace.mode) == labelled for trace in fig.data)
-
-
-def test_names_only_on_hover_when_many_municipalities(monkeypatch):
-    monkeypatch.setattr(rollout_charts, "LABELLED_UP_TO", 20)
-    fig = status_map(_frame(HOVEDSTADEN), date(2026, 9, 30), "da", "<5")
-    assert all(trace.mode == "markers" for trace in fig.data)
-
-
-def test_bubbles_scale_to_the_largest_shown_and_stay_bounded():
-    sizes = bubble_sizes([0, None, 1, 100, 10_000])
-    assert sizes[0] == sizes[1] == MIN_BUBBLE_PX  # none, or suppressed
-    assert sizes[-1] == MAX_BUBBLE_PX
-    assert MIN_BUBBLE_PX < sizes[2] < sizes[3] < sizes[4]
-    # area proportional to the count: 100 persons have a tenth of the largest's radius
-    grow = MAX_BUBBLE_PX - MIN_BUBBLE_PX
-    assert sizes[3] - MIN_BUBBLE_PX == pytest.approx(grow / 10)
-    assert bubble_sizes([None, None]) == [MIN_BUBBLE_PX] * 2
-    national = status_map(_frame(list(MUNICIPALITIES), {101: 40_000}), date(2026, 9, 30),
-                          "da", "<5")
-    assert max(s for trace in national.data for s in trace.marker.size) == MAX_BUBBLE_PX
 
 
 def _reviews(n: int) -> pl.DataFrame:
@@ -89,3 +28,56 @@ def test_fidelity_trend_is_readable_for_many_municipalities(n, legend_lines, med
     assert len(fig.data) == n + median  # every municipality stays on the chart
     if median:
         assert list(fig.data[-1].y) == [70 + (n - 1) / 2 + 5 * k for k in range(3)]
+
+
+def _profile(latest: list[int | None], previous: list[int] | None):
+    from ips_data.metrics.fidelity import profile_from_reviews
+
+    rows = [(date(2026, 2, 1), 88, latest)]
+    if previous is not None:
+        rows.insert(0, (date(2025, 2, 1), 75, previous))
+    frame = pl.DataFrame(
+        [{"code": 101, "name": "København", "assessment_date": d, "total_score": s,
+          "fidelity_band": "fair", "items": items} for d, s, items in rows],
+        schema={"code": pl.Int32, "name": pl.String, "assessment_date": pl.Date,
+                "total_score": pl.Int32, "fidelity_band": pl.String,
+                "items": pl.List(pl.Int32)})
+    return profile_from_reviews(frame, date(2026, 9, 30))
+
+
+@pytest.mark.parametrize("previous", [[3] * 25, None], ids=["two reviews", "one review"])
+def test_fidelity_profile_groups_items_by_principle(previous):
+    from ips_data.metrics.fidelity import ITEM_PRINCIPLE, PRINCIPLES
+    from ui.i18n import label
+
+    latest = [4] * 25
+    latest[11], latest[3], latest[6] = 1, 2, None  # items 12 and 4 on the plan, 7 missing
+    profile = _profile(latest, previous)
+    fig = rollout_charts.fidelity_profile(profile, "da")
+    order = list(fig.layout.yaxis.categoryarray)
+    headings = [c for c in order if c.startswith("<b>")]
+    assert headings == [f"<b>{label('principle', p, 'da')}</b>" for p in PRINCIPLES]
+    items = [c for c in order if not c.startswith("<b>")]
+    assert len(items) == 25 and len(set(items)) == 25
+    # every item sits under the heading of its principle
+    heading = None
+    for category in order:
+        if category.startswith("<b>"):
+            heading = category
+            continue
+        number = int(category.split(".")[0])
+        assert heading == f"<b>{label('principle', ITEM_PRINCIPLE[number], 'da')}</b>"
+    normal, action = fig.data[0], fig.data[1]
+    # items scored 1-2 in their own trace and colour, marked "⚠" (not colour alone)
+    assert {c.split(".")[0] for c in action.y} == {"12", "4"}
+    assert action.marker.color != normal.marker.color
+    assert sorted(action.text) == ["⚠ 1", "⚠ 2"]
+    assert len(normal.y) == 22  # 25 - 2 flagged - 1 missing
+    assert list(normal.x) == [4] * 22
+    missing = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
+    assert [list(t.y) for t in missing] == [[i for i in items if i.startswith("7.")]]
+    diamonds = [t for t in fig.data if t.type == "scatter" and t.mode == "markers"]
+    assert len(diamonds) == (previous is not None)
+    if previous is not None:
+        assert list(diamonds[0].x) == [3] * 25
+        assert list(diamonds[0].y) == [c for c in items]  # same rows as the bars

@@ -235,13 +235,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "{k} of {n} municipalities in Region Hovedstaden collaborate on IPS on "
                  "{date} (implementing or operating); {a} more have an agreement."),
     "fig_map": ("Kommunernes IPS-status pr. {date}", "Municipalities' IPS status on {date}"),
-    "map_bornholm": ("Bornholm (flyttet)", "Bornholm (moved)"),
-    "map_caption": ("Kortet viser kommuner med et kortpunkt (Region Hovedstaden); "
-                    "{k} andre kommuner står kun i tabellen. Boblens størrelse = aktive "
-                    "deltagere.",
-                    "The map shows municipalities with a map point (Region Hovedstaden); "
-                    "{k} other municipalities are in the table only. Bubble size = active "
-                    "participants."),
     "timeline_head": ("Statusforløb", "Status history"),
     "fig_timeline": ("Statusperioder pr. kommune", "Status periods by municipality"),
     "impl_head": ("Implementering", "Implementation"),
@@ -312,6 +305,123 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_row_numbers": ("Rækkenumre (op til 5)", "Row numbers (up to 5)"),
     "col_message": ("Forklaring", "Explanation"),
     "no_files": ("Ingen filer fundet i datamappen.", "No files found in the data directory."),
+    # rollout map (choropleth)
+    "map_measure": ("Kortet viser", "The map shows"),
+    "fig_map_share": ("IPS-deltagere i job eller uddannelse inden for 18 måneder ({kind})",
+                      "IPS participants in job or education within 18 months ({kind})"),
+    "fig_map_caseload": ("Aktive deltagere pr. IPS-konsulent (årsværk) pr. {date}; normen er "
+                         "højst {norm}", "Active participants per IPS consultant (FTE) on "
+                         "{date}; the norm is at most {norm}"),
+    "map_share_crude": ("rå andel, ikke justeret", "crude share, not adjusted"),
+    "map_share_adjusted": ("justeret for deltagersammensætning",
+                           "adjusted for case-mix"),
+    "map_share_col": ("Andel, 18 mdr.", "Share, 18 months"),
+    "map_no_rollout": ("ingen udrulningsdata", "no rollout data"),
+    "map_no_data": ("Ingen data", "No data"),
+    "map_suppressed": ("{label}: færre end 5 personer (skjult)",
+                       "{label}: fewer than 5 persons (hidden)"),
+    "map_norm": ("norm ≤ {norm}", "norm ≤ {norm}"),
+    "map_norm_tick": ("{norm} (norm)", "{norm} (norm)"),
+    "map_caption": ("Farve og figur viser status (se også tabellen ved siden af). Lys: "
+                    "ingen udrulningsdata. Bornholm vises i egen ramme.",
+                    "Colour and shape show the status (see also the table beside). Pale: "
+                    "no rollout data. Bornholm is shown in its own frame."),
+    "map_caption_hidden": ("Grå med »{label}«: skjult (færre end {k} personer). Lys: ingen "
+                           "data. Bornholm vises i egen ramme.",
+                           "Grey with \"{label}\": hidden (fewer than {k} persons). Pale: "
+                           "no data. Bornholm is shown in its own frame."),
+    "map_share_note": ("Andelen er justeret: landsandelen × faktisk/forventet, hvor "
+                       "forventet er, hvad kommunens IPS-deltagere ville opnå, hvis de klarede "
+                       "sig som landets IPS-deltagere med samme startår, aldersgruppe, køn og "
+                       "ydelsesgruppe (se Beskæftigelseseffekt, faktisk og forventet).",
+                       "The share is adjusted: the national share × actual/expected, where "
+                       "expected is what the municipality's IPS participants would achieve if "
+                       "they did as well as the country's IPS participants of the same start "
+                       "year, age band, sex and benefit group (see Employment effect, actual "
+                       "and expected)."),
+    "map_share_note_crude": ("Andelen er den rå andel af kommunens IPS-deltagere med 18 "
+                             "måneders opfølgning, der var i job eller uddannelse; den er ikke "
+                             "justeret for forskelle i deltagernes sammensætning.",
+                             "The share is the crude share of the municipality's IPS "
+                             "participants with 18 months of follow-up who were in job or "
+                             "education; it is not adjusted for differences in case-mix."),
+    "map_table": ("Kommunerne på kortet", "Municipalities on the map"),
+    # fidelity profile
+    "profile_head": ("Fidelitetsprofil (IPS-25)", "Fidelity profile (IPS-25)"),
+    "profile_municipality": ("Kommune", "Municipality"),
+    "profile_latest": ("Seneste måling {date}: {score} point – {band}",
+                       "Latest review {date}: {score} points – {band}"),
+    "profile_previous": ("Forrige måling {date}: {score} point – {band}",
+                         "Previous review {date}: {score} points – {band}"),
+    "profile_only_one": ("Ingen tidligere måling at sammenligne med.",
+                         "No earlier review to compare with."),
+    "profile_overdue": ("Kvalitetsmåling mangler: seneste måling er over 12 måneder gammel "
+                        "(skulle være gentaget senest {due}). STAR beder om en måling hvert "
+                        "år.", "Fidelity review missing (kvalitetsmåling mangler): the latest "
+                        "review is more than 12 months old (due by {due}). STAR asks for a "
+                        "review every year."),
+    "profile_overdue_list": ("Kvalitetsmåling mangler (seneste måling over 12 måneder "
+                             "gammel): {names}.", "Fidelity review missing (latest review "
+                             "more than 12 months old): {names}."),
+    "profile_total_only": ("Målingen har ingen scorer for de enkelte punkter; kun totalen "
+                           "vises.", "The review has no item scores; only the total is "
+                           "shown."),
+    "profile_missing_items": ("Ikke scoret i seneste måling: punkt {items}.",
+                              "Not scored in the latest review: item(s) {items}."),
+    "profile_action": ("Handlingsplan: punkter med score 1–2", "Action plan: items scored 1–2"),
+    "profile_no_action": ("Ingen punkter med score 1–2.", "No items scored 1–2."),
+    "fig_profile": ("IPS-25-punkter efter de otte principper (1–5)",
+                    "IPS-25 items by the eight principles (1–5)"),
+    "fig_profile_sub": ("Søjle: seneste måling {date} · ◆ forrige måling · rød/⚠: score 1–2 "
+                        "(handlingsplan)", "Bar: latest review {date} · ◆ previous review · "
+                        "red/⚠: score 1–2 (action plan)"),
+    "profile_latest_short": ("Seneste", "Latest"),
+    "profile_previous_short": ("Forrige", "Previous"),
+    "profile_change": ("Ændring", "Change"),
+    "profile_item": ("Punkt", "Item"),
+    "profile_principle": ("Princip", "Principle"),
+    "profile_action_col": ("Handlingsplan", "Action plan"),
+    "item_axis": ("Score (1–5)", "Score (1–5)"),
+    "profile_none": ("Ingen kommuner i udvælgelsen har en IPS-25-måling pr. denne dato.",
+                     "No municipality in the selection has an IPS-25 review by this date."),
+    "profile_source": ("Punkterne er IPS Employment Centers fidelitetsskala (IPS-25); "
+                       "grupperingen efter de otte principper er dashboardets egen (se "
+                       "README).", "The items are the IPS Employment Center's fidelity scale "
+                       "(IPS-25); the grouping by the eight principles is the dashboard's "
+                       "own (see README)."),
+    "yes": ("Ja", "Yes"),
+    # overview trend
+    "ov_trend_head": ("Udvikling efter startår", "By start year"),
+    "fig_trend_participants": ("IPS-deltagere pr. startår", "IPS participants by start year"),
+    "fig_trend_share": ("IPS i job/uddannelse inden for 18 mdr. (95 %-KI)",
+                        "IPS in job/education within 18 months (95 % CI)"),
+    "persons_axis": ("Personer", "Persons"),
+    "trend_waiting": ("ikke observerbar endnu", "not yet observable"),
+    "trend_table": ("Vis tallene som tabel", "Show the figures as a table"),
+    "col_participants": ("IPS-deltagere", "IPS participants"),
+    "col_n18": ("n med 18 mdr.", "n with 18 months"),
+    # login and access scopes (issue 12)
+    "login": ("Log ind", "Log in"),
+    "logout": ("Log ud", "Log out"),
+    "login_intro": ("IPS-dashboardet kræver login.", "The IPS dashboard requires login."),
+    "logged_in_as": ("Logget ind som {user}", "Logged in as {user}"),
+    "open_demo": ("Åben demo uden login: alle kommuner vises.",
+                  "Open demo without login: every municipality is shown."),
+    "scope_caption": ("Din adgang: {scope}", "Your access: {scope}"),
+    "no_scope": ("Din bruger ({user}) har ikke adgang til nogen kommuner. Kontakt "
+                 "administratoren af dashboardet for at få adgang.",
+                 "Your user ({user}) has access to no municipality. Ask the dashboard's "
+                 "administrator for access."),
+    "config_error": ("Dashboardet er ikke sat korrekt op og åbnes ikke: {error}",
+                     "The dashboard is not configured correctly and does not open: {error}"),
+    "out_of_scope": ("{n} kommune(r) eller region(er) i adressen ligger uden for din adgang "
+                     "og er ignoreret.",
+                     "{n} municipality(ies) or region(s) in the address are outside your "
+                     "access and were ignored."),
+    "rollout_scope_total": ("Tællingen omfatter de kommuner i Region Hovedstaden, du har "
+                            "adgang til ({n}).",
+                            "The count covers the municipalities of Region Hovedstaden you "
+                            "have access to ({n})."),
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -362,6 +472,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "implementing": ("Implementering", "Implementing"),
         "operating": ("I drift", "Operating"),
         "stopped": ("Stoppet", "Stopped"),
+        "no_data": ("Ingen data", "No data"),
     },
     "category": {
         "psychiatric_inpatient": ("Psykiatrisk indlæggelse", "Psychiatric inpatient"),
@@ -380,6 +491,63 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "target_group": {
         "adults": ("Voksne", "Adults"), "youth": ("Unge", "Youth"), "both": ("Begge", "Both"),
+    },
+    "fidelity_item": {
+        "caseload_size": ("Sagsstamme", "Caseload size"),
+        "employment_services_staff": ("Medarbejdere kun med beskæftigelse",
+                                      "Employment services staff"),
+        "vocational_generalists": ("IPS-konsulenten varetager alle faser",
+                                   "Vocational generalists"),
+        "integration_team_assignment": ("Integration: tilknytning til behandlingsteam",
+                                        "Integration through team assignment"),
+        "integration_team_contact": ("Integration: hyppig kontakt med behandlingsteam",
+                                     "Integration through frequent team contact"),
+        "collaboration_vr": ("Samarbejde med jobcenter/revalidering",
+                             "Collaboration with vocational rehabilitation"),
+        "vocational_unit": ("IPS-enhed (team af konsulenter)", "Vocational unit"),
+        "employment_supervisor": ("IPS-leders rolle", "Role of employment supervisor"),
+        "zero_exclusion": ("Ingen eksklusionskriterier", "Zero exclusion criteria"),
+        "agency_focus": ("Organisationens fokus på ordinært arbejde",
+                         "Agency focus on competitive employment"),
+        "executive_support": ("Ledelsens opbakning", "Executive team support"),
+        "work_incentives_planning": ("Rådgivning om økonomi og ydelser",
+                                     "Work incentives planning"),
+        "disclosure": ("Åbenhed om sygdom over for arbejdsgiver", "Disclosure"),
+        "work_based_assessment": ("Løbende arbejdsbaseret vurdering",
+                                  "Ongoing work-based assessment"),
+        "rapid_job_search": ("Hurtig jobsøgning", "Rapid job search"),
+        "individualised_job_search": ("Individuel jobsøgning", "Individualised job search"),
+        "job_development_frequency": ("Jobudvikling: hyppig arbejdsgiverkontakt",
+                                      "Job development – frequent employer contact"),
+        "job_development_quality": ("Jobudvikling: kvalitet af arbejdsgiverkontakt",
+                                    "Job development – quality of employer contact"),
+        "diversity_job_types": ("Forskellige typer job", "Diversity of job types"),
+        "diversity_employers": ("Forskellige arbejdsgivere", "Diversity of employers"),
+        "competitive_jobs": ("Ordinære job", "Competitive jobs"),
+        "individualised_follow_along": ("Individuel støtte i job",
+                                        "Individualised follow-along supports"),
+        "time_unlimited_follow_along": ("Tidsubegrænset støtte i job",
+                                        "Time-unlimited follow-along supports"),
+        "community_based_services": ("Indsats ude i lokalsamfundet", "Community-based services"),
+        "assertive_engagement": ("Opsøgende indsats og fastholdelse",
+                                 "Assertive engagement and outreach"),
+    },
+    "principle": {
+        "competitive_employment": ("Fokus på ordinært job", "Focus on competitive employment"),
+        "zero_exclusion": ("Alle der ønsker job kan deltage", "Eligibility based on client choice"),
+        "integration": ("Integration af beskæftigelse og behandling",
+                        "Integration of employment and mental health services"),
+        "preferences": ("Borgerens ønsker", "Attention to client preferences"),
+        "benefits_planning": ("Rådgivning om økonomi og ydelser", "Work incentives planning"),
+        "rapid_job_search": ("Hurtig jobsøgning", "Rapid job search"),
+        "job_development": ("Systematisk jobudvikling", "Systematic job development"),
+        "follow_along": ("Tidsubegrænset, individuel støtte",
+                         "Time-unlimited, individualised support"),
+    },
+    "map_measure": {
+        "status": ("Status", "Status"),
+        "share_18": ("Andel i job/uddannelse, 18 mdr.", "Share in job/education, 18 months"),
+        "caseload": ("Deltagere pr. årsværk (norm 20)", "Participants per FTE (norm 20)"),
     },
     "file_status": {
         "accepted": ("Godkendt", "Accepted"),
@@ -410,3 +578,154 @@ def code_of(kind: str, text: object) -> object:
         if text == code or text in names:
             return code
     return text
+
+
+# ---- adjusted comparisons (contract section 4b): effect page
+TEXTS.update({
+    "adj_head": ("Sammenlign lige med lige: justeret forskel",
+                 "Like with like: the adjusted difference"),
+    "adj_note": ("Deltagerne i IPS og sammenligningsgruppen er ikke ens: de adskiller sig fx i "
+                 "alder og ydelse. Den justerede forskel sammenligner lige med lige på fire "
+                 "kendetegn – startår, aldersgruppe, køn og ydelsesgruppe – ved at vægte "
+                 "sammenligningsgruppen, så den ligner IPS-gruppen på dem. Det er ikke et "
+                 "lodtrækningsforsøg: forskelle, som ingen har målt (fx motivation eller "
+                 "sygdommens sværhed), kan stadig påvirke tallet.",
+                 "The people in IPS and in the comparison group are not alike: they differ "
+                 "in, e.g., age and benefit. The adjusted difference compares like with like "
+                 "on four characteristics – start year, age band, sex and benefit group – by "
+                 "weighting the comparison group to look like the IPS group on them. It is "
+                 "not a randomised trial: differences nobody measured (e.g. motivation or "
+                 "severity of illness) can still affect the figure."),
+    "crude": ("Rå", "Crude"),
+    "adjusted": ("Justeret", "Adjusted"),
+    "adj_card": ("Justeret forskel, {h}", "Adjusted difference, {h}"),
+    "crude_card": ("Rå forskel, {h}", "Crude difference, {h}"),
+    "support_card": ("IPS-deltagere med et sammenligningsgrundlag",
+                     "IPS participants with a comparison"),
+    "support_note": ("{n} udeladt", "{n} left out"),
+    "support_help": ("Andelen af IPS-deltagerne, hvis kombination af startår, aldersgruppe, "
+                     "køn og ydelsesgruppe også findes i sammenligningsgruppen. De øvrige "
+                     "udelades af den justerede forskel.",
+                     "The share of IPS participants whose combination of start year, age "
+                     "band, sex and benefit group also occurs in the comparison group. The "
+                     "others are left out of the adjusted difference."),
+    "adj_reason_no_ips": ("Den justerede forskel kan ikke beregnes: udvælgelsen har ingen "
+                          "IPS-deltagere med resultat ved {h} måneder.",
+                          "The adjusted difference cannot be computed: the selection has no "
+                          "IPS participants with an outcome at {h} months."),
+    "adj_reason_no_comparison": ("Den justerede forskel kan ikke beregnes: udvælgelsen har "
+                                 "ingen personer i sammenligningsgruppen med resultat ved {h} "
+                                 "måneder (er gruppen valgt fra i sidepanelet?).",
+                                 "The adjusted difference cannot be computed: the selection "
+                                 "has no comparison persons with an outcome at {h} months "
+                                 "(is the group deselected in the sidebar?)."),
+    "adj_reason_no_support": ("Den justerede forskel kan ikke beregnes: ingen IPS-deltager "
+                              "har en person i sammenligningsgruppen med samme startår, "
+                              "aldersgruppe, køn og ydelsesgruppe.",
+                              "The adjusted difference cannot be computed: no IPS participant "
+                              "has a comparison person with the same start year, age band, "
+                              "sex and benefit group."),
+    "adj_reason_too_few": ("Den justerede forskel vises ikke: færre end {k} IPS- eller "
+                           "sammenligningspersoner har et sammenligningsgrundlag "
+                           "(diskretionering).",
+                           "The adjusted difference is not shown: fewer than {k} IPS or "
+                           "comparison persons have a comparison (disclosure control)."),
+    "fig_forest_both": ("Forskel IPS − sammenligning, rå og justeret",
+                        "Difference IPS − comparison, crude and adjusted"),
+    "balance_head": ("Balance: ligner grupperne hinanden?", "Balance: are the groups alike?"),
+    "balance_caption": ("Andel med hvert kendetegn i IPS-gruppen, i sammenligningsgruppen og i "
+                        "den vægtede sammenligningsgruppe ved {h} måneder. d = standardiseret "
+                        "forskel; |d| ≥ 0,1 regnes som ubalance og er markeret. Efter "
+                        "vægtning er d kun forskellig fra 0, hvor IPS-deltagere er udeladt.",
+                        "Share with each characteristic among IPS, the comparison group and "
+                        "the weighted comparison group at {h} months. d = standardised "
+                        "difference; |d| ≥ 0.1 counts as imbalance and is marked. After "
+                        "weighting d differs from 0 only where IPS participants were left "
+                        "out."),
+    "bal_variable": ("Kendetegn", "Characteristic"),
+    "bal_level": ("Værdi", "Value"),
+    "bal_ips": ("IPS", "IPS"),
+    "bal_cmp": ("Sammenligning", "Comparison"),
+    "bal_cmp_w": ("Sammenligning, vægtet", "Comparison, weighted"),
+    "bal_d_crude": ("d før vægtning", "d before weighting"),
+    "bal_d_weighted": ("d efter vægtning", "d after weighting"),
+    "bal_flag_crude": ("|d| ≥ 0,1 før", "|d| ≥ 0.1 before"),
+    "bal_flag_weighted": ("|d| ≥ 0,1 efter", "|d| ≥ 0.1 after"),
+    # municipality benchmark
+    "bench_head": ("Faktisk og forventet: kommunerne sammenlignet på lige fod",
+                   "Actual and expected: municipalities compared on equal terms"),
+    "bench_intro": ("Forventet = det antal IPS-deltagere i job eller uddannelse inden for 18 "
+                    "måneder, kommunen ville have, hvis hver af dens deltagere klarede sig "
+                    "som landets IPS-deltagere med samme startår, aldersgruppe, køn og "
+                    "ydelsesgruppe (samme filtre, alle kommuner). Faktisk − forventet > 0: "
+                    "bedre end forventet. Justeret andel = landsandelen × faktisk/forventet.",
+                    "Expected = the number of IPS participants in job or education within 18 "
+                    "months the municipality would have if each of its participants did as "
+                    "well as the country's IPS participants of the same start year, age "
+                    "band, sex and benefit group (same filters, all municipalities). Actual − "
+                    "expected > 0: better than expected. Adjusted share = the national share "
+                    "× actual/expected."),
+    "funnel_kind": ("Tragtdiagram", "Funnel plot"),
+    "funnel_limits": ("Markér kommuner uden for", "Flag municipalities outside"),
+    "fig_funnel_adj": ("Tragtdiagram: justeret IPS-andel i job/uddannelse ved 18 mdr. pr. "
+                       "kommune",
+                       "Funnel plot: adjusted IPS share in job/education at 18 months by "
+                       "municipality"),
+    "funnel_adj_axis": ("Justeret andel (%)", "Adjusted share (%)"),
+    "funnel_national": ("Landsandel {p}", "National share {p}"),
+    "funnel_adj_caption": ("Grå: eksakte binomiale grænser · blå: grænser justeret for "
+                           "overspredning (τ² = {tau2}, {i} kommuner med mindst {k} "
+                           "IPS-deltagere). Farve og tabel følger de valgte grænser; "
+                           "kommuner med færre end {k} IPS-deltagere vises ikke.",
+                           "Grey: exact binomial limits · blue: limits adjusted for "
+                           "overdispersion (τ² = {tau2}, {i} municipalities with at least {k} "
+                           "IPS participants). Colour and table follow the chosen limits; "
+                           "municipalities with fewer than {k} IPS participants are not "
+                           "shown."),
+    "bench_observed": ("Faktisk", "Actual"),
+    "bench_expected": ("Forventet", "Expected"),
+    "bench_o_minus_e": ("Faktisk − forventet (personer)", "Actual − expected (persons)"),
+    "bench_oe": ("Faktisk/forventet", "Actual/expected"),
+    "bench_adjusted": ("Justeret andel", "Adjusted share"),
+    "bench_exact": ("Eksakte grænser", "Exact limits"),
+    "bench_od": ("Overspredningsgrænser", "Overdispersion limits"),
+    "bench_none": ("Ingen IPS-deltagere med 18-måneders resultat i udvælgelsen.",
+                   "No IPS participants with an 18-month outcome in the selection."),
+    "limit_exact_95": ("95 % (binomial)", "95 % (binomial)"),
+    "limit_exact_998": ("99,8 % (binomial)", "99.8 % (binomial)"),
+    "limit_od_95": ("95 % (overspredning)", "95 % (overdispersion)"),
+    "limit_od_998": ("99,8 % (overspredning)", "99.8 % (overdispersion)"),
+    "hover_observed": ("faktisk", "actual"),
+    "hover_expected": ("forventet", "expected"),
+})
+LABELS.update({
+    "funnel_kind": {"adjusted": ("Justeret (faktisk og forventet)",
+                                 "Adjusted (actual and expected)"),
+                    "crude": ("Rå andele", "Crude shares")},
+    "funnel_limits": {"overdispersed": ("Grænser justeret for overspredning",
+                                        "Limits adjusted for overdispersion"),
+                      "exact": ("Eksakte binomiale grænser", "Exact binomial limits")},
+    "flag": {
+        "above_998": ("Over 99,8 %", "Above 99.8 %"),
+        "above_95": ("Over 95 %", "Above 95 %"),
+        "inside": ("Inden for", "Inside"),
+        "below_95": ("Under 95 %", "Below 95 %"),
+        "below_998": ("Under 99,8 %", "Below 99.8 %"),
+    },
+    "stratum": {
+        "start_year": ("Startår", "Start year"),
+        "age_band": ("Aldersgruppe", "Age band"),
+        "sex": ("Køn", "Sex"),
+        "benefit_group": ("Ydelsesgruppe", "Benefit group"),
+    },
+    "level": {
+        "F": ("Kvinder", "Women"), "M": ("Mænd", "Men"), "unknown": ("Ukendt", "Unknown"),
+        "cash": ("Kontant- og uddannelseshjælp", "Social and education assistance"),
+        "clarification": ("Ressourceforløb, jobafklaring, revalidering",
+                          "Resource course, job clarification, rehabilitation"),
+        "insured": ("Dagpenge, sygedagpenge, ledighedsydelse",
+                    "Unemployment, sickness and flex-job waiting benefit"),
+        "other": ("Førtidspension, selvforsørgende, andet, ukendt",
+                  "Disability pension, self-supporting, other, unknown"),
+    },
+})

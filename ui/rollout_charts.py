@@ -1,92 +1,20 @@
-"""Plotly figures of the rollout page: status map, status periods, implementation
-time, fidelity and caseload. Nothing is fetched from the internet: the map is a plain
-lat/lon scatter (no tiles, no topojson) with Bornholm moved next to the capital area.
+"""Plotly figures of the rollout page: status periods, implementation time, fidelity
+(latest totals, totals over time, one municipality's IPS-25 profile) and caseload. The
+map is in `ui.rollout_map`.
 """
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import plotly.graph_objects as go
 import polars as pl
 
 from ips_data.formatting import fmt_date, fmt_int, fmt_number
+from ips_data.metrics.fidelity import FidelityProfile
 from ips_data.metrics.rollout import fidelity_yearly_median
 from ui.charts import BAND_COLOURS, OKABE_ITO, STATUS_COLOURS, layout
 from ui.i18n import Lang, label, t
-
-#: Bornholm's place on the map (lon, lat), in a dotted box as on Danish maps: beside the
-#: capital area on a regional map, in the upper right (the Kattegat) on a wider one.
-BORNHOLM_CODE = 400
-_BORNHOLM_AT = {"capital": (12.85, 56.02), "wide": (12.45, 57.35)}
-MAX_BUBBLE_PX = 46.0
-MIN_BUBBLE_PX = 7.0
-LABELLED_UP_TO = 35  # more municipalities than this: names on hover only
-_PAD = 0.12  # degrees around the outermost points
-
-
-def bubble_sizes(active: list[int | None]) -> list[float]:
-    """Marker diameters (px): area proportional to active participants, the largest
-    municipality MAX_BUBBLE_PX, none or suppressed MIN_BUBBLE_PX."""
-    largest = max((a for a in active if a), default=0)
-    return [MIN_BUBBLE_PX + (MAX_BUBBLE_PX - MIN_BUBBLE_PX) * math.sqrt(a / largest)
-            if a and largest else MIN_BUBBLE_PX for a in active]
-
-
-def map_positions(rows: list[dict]) -> tuple[list[tuple[float, float]], str]:
-    """(lon, lat) per row with Bornholm moved into its box, and which layout: "capital"
-    when every municipality shown lies in Region Hovedstaden, else "wide"."""
-    kind = "capital" if all(r["region_code"] == 1084 for r in rows) else "wide"
-    return [_BORNHOLM_AT[kind] if r["code"] == BORNHOLM_CODE else (r["lon"], r["lat"])
-            for r in rows], kind
-
-
-def status_map(frame: pl.DataFrame, when: date, lang: Lang, hidden: str) -> go.Figure:
-    """Municipalities as points at their lat/lon, coloured by status, sized by active
-    participants (relative to the largest shown); the view fits the municipalities
-    shown. Bornholm is moved into a box (see _BORNHOLM_AT)."""
-    rows = frame.filter(pl.col("lat").is_not_null()).to_dicts()
-    positions, kind = map_positions(rows)
-    sizes = bubble_sizes([r["active_participants"] for r in rows])
-    labelled = len(rows) <= LABELLED_UP_TO
-    fig = go.Figure()
-    for status, colour in STATUS_COLOURS.items():
-        part = [i for i, r in enumerate(rows) if r["status"] == status]
-        if not part:
-            continue
-        fig.add_trace(go.Scatter(
-            x=[positions[i][0] for i in part], y=[positions[i][1] for i in part],
-            mode="markers+text" if labelled else "markers",
-            name=label("status", status, lang),
-            text=[rows[i]["name"] for i in part], textposition="top center",
-            textfont={"size": 10, "color": "#333333"},
-            marker={"size": [sizes[i] for i in part], "color": colour,
-                    "line": {"width": 1, "color": "#333333"}},
-            customdata=[[rows[i]["name"], label("status", status, lang),
-                         fmt_date(rows[i]["status_since"], lang),
-                         fmt_int(rows[i]["active_participants"], lang)
-                         if rows[i]["active_participants"] is not None else hidden]
-                        for i in part],
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} (%{customdata[2]})"
-                          "<br>n = %{customdata[3]}<extra></extra>"))
-    if any(r["code"] == BORNHOLM_CODE for r in rows):
-        x, y = _BORNHOLM_AT[kind]
-        fig.add_shape(type="rect", x0=x - 0.13, x1=x + 0.13, y0=y - 0.06, y1=y + 0.08,
-                      line={"dash": "dot", "color": "#999999"})
-        fig.add_annotation(x=x, y=y - 0.07, text=t("map_bornholm", lang), showarrow=False,
-                           font={"size": 10, "color": "#666666"}, yanchor="top")
-    lons = [p[0] for p in positions] or [11.85, 13.05]
-    lats = [p[1] for p in positions] or [55.52, 56.12]
-    middle = (min(lats) + max(lats)) / 2
-    fig.update_yaxes(scaleanchor="x", scaleratio=1 / math.cos(math.radians(middle)),
-                     showgrid=False, zeroline=False, showticklabels=False,
-                     range=[min(lats) - _PAD, max(lats) + 1.5 * _PAD])
-    fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False,
-                     range=[min(lons) - 2 * _PAD, max(lons) + 2 * _PAD])
-    fig.update_layout(legend={"itemsizing": "constant"})
-    return layout(fig, t("fig_map", lang, date=fmt_date(when, lang)), lang, None, None,
-                  height=620)
 
 
 def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
@@ -229,3 +157,67 @@ def caseload(frame: pl.DataFrame, when: date, norm: int, lang: Lang) -> go.Figur
     return layout(fig, t("fig_caseload", lang), lang, t("caseload_axis", lang), None,
                    height=max(300, 26 * len(rows) + 160),
                    subtitle=t("fig_caseload_sub", lang, date=fmt_date(when, lang), norm=norm))
+
+
+def profile_categories(profile: FidelityProfile, lang: Lang) -> tuple[list[str], list[str]]:
+    """(every y category in order: each principle's heading followed by its items; the
+    item rows' categories, one per row of `profile.items`)."""
+    order: list[str] = []
+    names: list[str] = []
+    current = None
+    for r in profile.items.iter_rows(named=True):
+        if r["principle"] != current:
+            current = r["principle"]
+            order.append(f"<b>{label('principle', current, lang)}</b>")
+        name = f"{r['item']}. {label('fidelity_item', r['item_code'], lang)}"
+        order.append(name)
+        names.append(name)
+    return order, names
+
+
+def fidelity_profile(profile: FidelityProfile, lang: Lang) -> go.Figure:
+    """The latest review's 25 items (bars, 1–5) under headings for the eight principles,
+    the previous review's scores as diamonds; items scored 1–2 (the action plan) in
+    another colour and marked "⚠" in the bar, so the flag never rests on colour alone;
+    an item the review did not score reads "–"."""
+    rows = profile.items.to_dicts()
+    order, y = profile_categories(profile, lang)
+    fig = go.Figure()
+    for action, colour in ((False, "#0072B2"), (True, "#D55E00")):
+        part = [(r, name) for r, name in zip(rows, y, strict=True)
+                if r["action"] == action and r["latest"] is not None]
+        fig.add_trace(go.Bar(
+            x=[r["latest"] for r, _ in part], y=[name for _, name in part],
+            orientation="h", marker_color=colour,
+            name=t("profile_action_col" if action else "profile_latest_short", lang),
+            text=[f"⚠ {r['latest']}" if action else str(r["latest"]) for r, _ in part],
+            textposition="inside", insidetextanchor="start", textangle=0,
+            textfont={"color": "#FFFFFF"},
+            customdata=[[name, r["latest"], "–" if r["previous"] is None else r["previous"]]
+                        for r, name in part],
+            hovertemplate="<b>%{customdata[0]}</b><br>"
+                          + t("profile_latest_short", lang) + ": %{customdata[1]}<br>"
+                          + t("profile_previous_short", lang) + ": %{customdata[2]}"
+                          "<extra></extra>"))
+    missing = [name for r, name in zip(rows, y, strict=True) if r["latest"] is None]
+    if missing:
+        fig.add_trace(go.Scatter(x=[0.15] * len(missing), y=missing, mode="text",
+                                 text=["–"] * len(missing), showlegend=False,
+                                 textposition="middle right", hoverinfo="skip"))
+    if profile.previous_date is not None:
+        fig.add_trace(go.Scatter(
+            x=[r["previous"] for r in rows], y=y, mode="markers",
+            name=t("profile_previous", lang, date=fmt_date(profile.previous_date, lang),
+                   score=profile.previous_total,
+                   band=label("band", profile.previous_band, lang)),
+            marker={"symbol": "diamond", "size": 9, "color": "#000000",
+                    "line": {"color": "#FFFFFF", "width": 1}},
+            hoverinfo="skip"))
+    fig.update_xaxes(range=[0, 5.2], tickvals=[1, 2, 3, 4, 5])
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
+                     type="category")
+    fig.update_layout(barmode="overlay")
+    return layout(fig, t("fig_profile", lang), lang, t("item_axis", lang), None,
+                  height=22 * len(order) + 200,
+                  subtitle=t("fig_profile_sub", lang,
+                             date=fmt_date(profile.latest_date, lang)), width=60)

@@ -5,10 +5,14 @@ then runs Streamlit on `app.py` in the same process. Streamlit runs no app code 
 the first browser session arrives; the load overlaps the server's start and the page
 load instead of following them. The first session's `state.dataset` then waits for
 this same load (`load_dataset` is single-flight) rather than starting another.
+
+Bad configuration (login, scopes file: `ui.config_check`) stops the start with the file,
+the line and the fix, exit code 2, before Streamlit is started.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -35,13 +39,30 @@ def _warm(data_dir: Path, cache_dir: Path) -> None:
               file=sys.stderr)
 
 
+def check_configuration(args: list[str]) -> str | None:
+    """The configuration problem that must stop the start (login, scopes file), or None
+    (see `ui.config_check`; the page checks again on every run)."""
+    from ui.config_check import ConfigError, check_files, secrets_files
+
+    try:
+        check_files(secrets_files(args), os.environ)
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
     data_dir = resolve_data_dir(None)
     threading.Thread(target=_warm, args=(data_dir, app_cache_dir()),
                      name="ips-warm-load", daemon=True).start()
+    problem = check_configuration(args)  # while the extract loads
+    if problem is not None:
+        print(f"ips-dashboard: not started: {problem}", file=sys.stderr)
+        return 2
     from streamlit.web import cli as stcli  # imported after the load has started
 
-    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["streamlit", "run", str(APP), *args]
     return stcli.main()
 
 

@@ -30,7 +30,16 @@ from ips_data.formatting import fmt_date
 from ips_data.loading.database import Dataset, load_dataset
 from ips_data.loading.discovery import discover, resolve_data_dir
 from ips_data.loading.store import app_cache_dir
-from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics import (
+    adjusted,
+    benchmark,
+    costs,
+    effect,
+    fidelity,
+    rollout,
+    rollout_map,
+    trend,
+)
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
@@ -38,8 +47,6 @@ from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
 from ui import bound
 from ui.i18n import Lang, label, t
-
-ALL = Scope.everything()  # the whole extract (no access restriction)
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 THRESHOLD_ENV = "IPS_SUPPRESSION_THRESHOLD"
@@ -142,6 +149,15 @@ _ENGINE: dict[str, Callable[..., Any]] = {
     "costs_by_category": costs.costs_by_category,
     "savings_by_municipality": costs.savings_by_municipality,
     "municipality_status": rollout.municipality_status,
+    "rollout_map": rollout_map.map_figures,
+    "fidelity_profile": lambda ds, filters, _policy, **kw: fidelity.fidelity_profile(
+        ds, filters, **kw),
+    "reviewed_municipalities": lambda ds, filters, _policy, **kw:
+        fidelity.reviewed_municipalities(ds, filters, **kw),
+    "start_year_trend": trend.start_year_trend,
+    "adjusted_differences": adjusted.adjusted_differences,
+    "balance": adjusted.balance,
+    "benchmark": benchmark.benchmark,
 }
 
 
@@ -209,12 +225,16 @@ def at_horizon(frame: pl.DataFrame, horizon: int) -> pl.DataFrame:
 
 def collaborating(sel: Selection, when: date) -> tuple[int, int, int]:
     """(municipalities of Region Hovedstaden collaborating on IPS on `when` — status
-    implementing or operating —, those with an agreement only, all 29). A region-level
-    fact, so the sidebar filters do not apply."""
-    region = Filters(scope=ALL, region=HOVEDSTADEN)
+    implementing or operating —, those with an agreement only, the region's
+    municipalities counted). A region-level fact, so the sidebar filters do not apply;
+    but the viewer's scope does (contract 7: deny by default): only Hovedstaden's
+    municipalities inside the scope are counted (all 29 for scope `all` or
+    `region:1084`; 0 for a scope outside the region, and the page leaves the bar out)."""
+    region = Filters(scope=sel.filters.scope, region=HOVEDSTADEN)
     frame = call(sel, "municipality_status", filters=region, as_of=when)
     counts = rollout.status_counts(frame, HOVEDSTADEN)
-    total = sum(m.region_code == HOVEDSTADEN for m in MUNICIPALITIES.values())
+    total = sum(m.region_code == HOVEDSTADEN and sel.filters.scope.allows(m.code)
+                for m in MUNICIPALITIES.values())
     return sum(counts[s] for s in rollout.COLLABORATING), counts["agreement"], total
 
 
@@ -237,8 +257,21 @@ def require_rows(sel: Selection, table: str, missing_key: str) -> None:
     table has no accepted rows."""
     if not has_rows(sel, table):
         st.info(t(missing_key, sel.lang))
+        data_link(sel)
+        st.stop()
+
+
+def data_link(sel: Selection) -> None:
+    """A link to the data page, which only scope `all` has (file names, rejections)."""
+    if sel.filters.scope.is_all:
         st.page_link("pages/data.py", label=t("ov_health_link", sel.lang),
                      icon=":material/fact_check:")
+
+
+def require_scope_all(sel: Selection) -> None:
+    """The data page names files and rejection reasons: scope `all` only."""
+    if not sel.filters.scope.is_all:
+        st.info(t("no_selection", sel.lang))
         st.stop()
 
 
@@ -255,10 +288,11 @@ def has_rows(sel: Selection, table: str) -> bool:
 
 
 # ------------------------------------------------------------------------- sidebar
-def year_span(ds: Dataset) -> tuple[int, int]:
-    """The start-year slider's ends: the extract's first and last start year (at least
-    two years apart for the slider); the contract's whole period when it has nobody."""
-    span = ds.start_year_range() or (EARLIEST_START.year, ds.as_of.year)
+def year_span(ds: Dataset, scope: Scope) -> tuple[int, int]:
+    """The start-year slider's ends: the first and last start year inside the scope (at
+    least two years apart for the slider); the contract's whole period when it has
+    nobody."""
+    span = ds.start_year_range(scope) or (EARLIEST_START.year, ds.as_of.year)
     return span[0], max(span[1], span[0] + 1)
 
 
@@ -266,22 +300,41 @@ def _municipality_label(code: int) -> str:
     return f"{code} {MUNICIPALITIES[code].name}"
 
 
-def sidebar(lang: Lang) -> Selection:
-    """Draw the shared filters, remember the selection for the pages and return it."""
+def _out_of_scope(scope: Scope, regions: list[int]) -> int:
+    """How many municipalities and regions the address names outside the scope (they are
+    dropped by the widgets, which only offer what is inside; never drawn)."""
+    named = [v.split(" ", 1)[0] for v in st.query_params.get_all("kom")]
+    outside = sum(c.isdigit() and not scope.allows(int(c)) for c in named)
+    region = st.query_params.get("region")
+    if region is not None:
+        outside += not any(REGIONS[r] == region or str(r) == region for r in regions)
+    return outside
+
+
+def sidebar(lang: Lang, scope: Scope) -> Selection:
+    """Draw the shared filters (offering only what the scope allows), remember the
+    selection for the pages and return it."""
     ds = dataset(lang)
+    regions = [r for r in REGIONS
+               if any(m.region_code == r and scope.allows(c) for c, m in MUNICIPALITIES.items())]
+    outside = _out_of_scope(scope, regions)
     with st.sidebar:
         st.subheader(t("filters", lang))
-        region = st.selectbox(t("region", lang), list(REGIONS), format_func=REGIONS.get,
+        if outside:
+            st.warning(t("out_of_scope", lang, n=outside), icon=":material/block:")
+        if st.session_state.get("region") not in (None, *regions):
+            st.session_state["region"] = None  # remembered from before, now outside
+        region = st.selectbox(t("region", lang), regions, format_func=REGIONS.get,
                               index=None, placeholder=t("all_regions", lang), key="region",
                               bind="query-params")
         options = sorted((c for c, m in MUNICIPALITIES.items()
-                          if region is None or m.region_code == region),
+                          if (region is None or m.region_code == region) and scope.allows(c)),
                          key=lambda c: MUNICIPALITIES[c].name)
         bound.canonical("kom", None, options, multi=True)
         chosen = st.multiselect(t("municipalities", lang), options,
                                 format_func=_municipality_label, key="kom",
                                 placeholder=t("all_municipalities", lang), bind="query-params")
-        first, last = year_span(ds)
+        first, last = year_span(ds, scope)
         bound.clamp_range("aar", first, last)
         years = st.slider(t("start_years", lang), first, last, (first, last), key="aar",
                           bind="query-params")
@@ -295,7 +348,7 @@ def sidebar(lang: Lang) -> Selection:
         st.caption(t("sidebar_extract", lang, date=fmt_date(extract, lang),
                      as_of=fmt_date(ds.as_of, lang)))
         st.caption(t("sidebar_link_help", lang))
-    filters = Filters(scope=ALL,
+    filters = Filters(scope=scope,
         municipalities=bound.only(chosen, options), region=region,
         start_year_from=years[0] if years[0] > first else None,
         start_year_to=years[1] if years[1] < last else None,

@@ -31,7 +31,7 @@ from pathlib import Path
 from ips_data.loading.database import Dataset, load_dataset
 from ips_data.loading.file_checks import VERDICTS
 from ips_data.loading.validation import validate
-from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics import adjusted, benchmark, costs, effect, rollout
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -59,6 +59,9 @@ def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
             [effect.effect_by_group(ds, f, POLICY, horizon=18, dimension=d)
              for d in ("start_year", "age_band", "sex", "benefit_at_start", "treatment_unit")],
             effect.funnel(ds, f, POLICY),
+            adjusted.adjusted_differences(ds, f, POLICY),
+            adjusted.balance(ds, f, POLICY, horizon=18),
+            benchmark.benchmark(ds, f, POLICY),
         ),
         "costs": lambda: (
             costs.arm_costs(ds, f, POLICY), costs.savings(ds, f, POLICY),

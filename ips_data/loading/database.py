@@ -31,6 +31,7 @@ from ips_data.loading.sql_catalog import data_tests, macros, models, queries, qu
 from ips_data.loading.sqlsafe import LOAD_THREADS, connect, ident
 from ips_data.loading.validation import ValidationReport, validate
 from ips_data.municipalities import MUNICIPALITIES
+from ips_data.protection.scopes import Scope
 
 _ARROW_TYPES = {
     "BIGINT": pa.int64(), "VARCHAR": pa.string(), "DATE": pa.date32(),
@@ -133,9 +134,11 @@ class Dataset:
         # ENUM columns arrive as categoricals: callers get plain strings
         return frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
 
-    def start_year_range(self) -> tuple[int, int] | None:
-        """(first, last) start year among the participants; None when there are none."""
-        first, last = self.query("start_year_range", {}).row(0)
+    def start_year_range(self, scope: Scope) -> tuple[int, int] | None:
+        """(first, last) start year among the participants inside `scope` (required:
+        deny by default); None when there are none."""
+        codes = None if scope.municipalities is None else sorted(scope.municipalities)
+        first, last = self.query("start_year_range", {"municipalities": codes}).row(0)
         return None if first is None else (int(first), int(last))
 
     def forget_results(self) -> None:
@@ -149,7 +152,8 @@ class Dataset:
         return cursor
 
     def table(self, model: str) -> pl.DataFrame:
-        """A whole model table (for tests and exports of non-person data)."""
+        """A whole model table (for tests and exports of non-person data). Unscoped:
+        never called by the pages (tests/test_scope_enforcement.py checks)."""
         cursor = self._cursor()
         try:
             return cursor.sql("select * from " + ident(model, models())).pl()
@@ -278,28 +282,59 @@ def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | 
         cached = store.open_cached(cache_dir, key, listing, threads=threads) if key else None
         if cached is not None:
             return Dataset(report=cached[0], con=cached[1])
-        report = validate(data_dir, as_of=as_of, discovery=listing)
-        stored = store.open_database(cache_dir, report, threads=threads) if key else None
-        if stored is not None:
-            store.remember_listing(cache_dir, key, report)
-            return Dataset(report=report, con=stored)
+        # replicas sharing the cache folder: one builds this listing, the others wait
+        # for its stored copy and open it (the lock is held until the copy is stored)
+        lock = store.BuildLock(cache_dir, key) if key else None
         try:
-            con = build_database(report, threads=threads)
-        except duckdb.Error as exc:
-            if not _unchanged(report, discover(data_dir)):
-                last_error = exc  # an accepted file changed or vanished meanwhile
-                continue
-            # a file that passed validation still cannot be loaded: reject it, load the rest
-            report, con = fallback.load_without_culprits(report, listing, exc,
-                                                         threads=threads)
-        now = discover(data_dir)
-        if _unchanged(report, now):
-            saving = None
-            if key and store.cache_key(now, as_of) == key:
-                saving = store.BackgroundSave(cache_dir, key, report, con)
-            return Dataset(report=report, con=con, saving=saving)
-        con.close()
+            cached = store.open_cached(cache_dir, key, listing, threads=threads) if key else None
+            if cached is not None:  # stored by another replica while this one waited
+                _release(lock)
+                return Dataset(report=cached[0], con=cached[1])
+            loaded = _validate_and_build(data_dir, as_of, threads, cache_dir, key, listing, lock)
+        except BaseException:
+            _release(lock)
+            raise
+        if isinstance(loaded, Dataset):
+            return loaded
+        last_error = loaded or last_error
     raise RuntimeError(
         f"the extract in {data_dir} kept changing while it was loaded "
         f"({MAX_LOAD_ATTEMPTS} attempts); last error: {last_error}"
     )
+
+
+def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: Path | None,
+                        key: str | None, listing: Discovery,
+                        lock: store.BuildLock | None) -> Dataset | Exception | None:
+    """One load attempt: the Dataset, or the error / None when the folder changed under
+    it. The lock is released here, or handed to the background save that releases it."""
+    report = validate(data_dir, as_of=as_of, discovery=listing)
+    stored = store.open_database(cache_dir, report, threads=threads) if key else None
+    if stored is not None:
+        store.remember_listing(cache_dir, key, report)
+        _release(lock)
+        return Dataset(report=report, con=stored)
+    try:
+        con = build_database(report, threads=threads)
+    except duckdb.Error as exc:
+        if not _unchanged(report, discover(data_dir)):
+            _release(lock)  # an accepted file changed or vanished meanwhile
+            return exc
+        # a file that passed validation still cannot be loaded: reject it, load the rest
+        report, con = fallback.load_without_culprits(report, listing, exc, threads=threads)
+    now = discover(data_dir)
+    if _unchanged(report, now):
+        saving = None
+        if key and store.cache_key(now, as_of) == key:
+            saving = store.BackgroundSave(cache_dir, key, report, con, lock=lock)
+        else:
+            _release(lock)
+        return Dataset(report=report, con=con, saving=saving)
+    con.close()
+    _release(lock)
+    return None
+
+
+def _release(lock: store.BuildLock | None) -> None:
+    if lock is not None:
+        lock.release()

@@ -19,6 +19,7 @@ file was dropped in, a stray file changed — its database is opened instead of 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import sys
@@ -154,13 +155,31 @@ def save(cache_dir: Path, key: str, report: ValidationReport,
 SAVE_DELAY_S = 5.0
 
 
+class BuildLock:
+    """An exclusive lock (fcntl.flock) on building one listing of a folder: replicas
+    sharing a cache folder build a new file set once — the first holds the lock until
+    its database is stored, the others wait and then open that database. Released
+    automatically when the holding process dies."""
+
+    def __init__(self, cache_dir: Path, key: str) -> None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self.path = cache_dir / f".{key}.lock"
+        self._file = open(self.path, "a")  # noqa: SIM115 (held until release)
+        fcntl.flock(self._file, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if not self._file.closed:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+
+
 class BackgroundSave:
     """`save` on a cursor of a connection, in a thread, SAVE_DELAY_S after it is started
-    (the caller serves at once). A failure is reported on stderr (the next start simply
-    builds again)."""
+    (the caller serves at once); releases the build lock, if given, when done. A failure
+    is reported on stderr (the next start simply builds again)."""
 
     def __init__(self, cache_dir: Path, key: str, report: ValidationReport,
-                 con: duckdb.DuckDBPyConnection) -> None:
+                 con: duckdb.DuckDBPyConnection, lock: BuildLock | None = None) -> None:
         self._now = threading.Event()
         cursor = con.cursor()
 
@@ -173,6 +192,8 @@ class BackgroundSave:
                       file=sys.stderr)
             finally:
                 cursor.close()
+                if lock is not None:
+                    lock.release()
 
         self.thread = threading.Thread(target=run, name=f"ips-store-{key}", daemon=True)
         self.thread.start()
@@ -201,7 +222,8 @@ def _remove_abandoned(cache_dir: Path) -> None:
 def _prune(cache_dir: Path) -> None:
     """Keep the newest KEEP databases and KEEP_LISTINGS reports (only files this module
     wrote; a report whose database is pruned simply misses and is validated again)."""
-    for pattern, keep in (("*" + _SUFFIX, KEEP), ("*.json", KEEP_LISTINGS)):
+    for pattern, keep in (("*" + _SUFFIX, KEEP), ("*.json", KEEP_LISTINGS),
+                          (".*.lock", KEEP_LISTINGS)):
         stored = sorted(cache_dir.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
         for old in stored[:-keep]:
             try:

@@ -19,13 +19,17 @@ from scipy import special
 
 __all__ = [
     "Z95",
+    "Z998",
     "Interval",
+    "dersimonian_laird_tau2",
     "funnel_limits",
     "mean_intervals",
     "newcombe_difference",
+    "overdispersed_limits",
     "welch_difference",
     "welch_from_samples",
     "wilson_interval",
+    "winsorised",
 ]
 
 #: Two-sided 95% standard-normal quantile used throughout (contract value).
@@ -224,3 +228,50 @@ def mean_interval(mean: float, var: float, n: int, level: float = 0.95) -> tuple
         raise ValueError(f"need n >= 2 for a mean interval, got {n}")
     half = float(_t_quantile(0.5 + level / 2, n - 1)) * math.sqrt(max(var, 0.0) / n)
     return mean - half, mean + half
+
+
+#: Two-sided 99.8 % standard-normal quantile (contract section 4b).
+Z998 = 3.090232
+
+
+def winsorised(values: ArrayLike, lower: float = 0.10, upper: float = 0.90) -> np.ndarray:
+    """``values`` clipped to their ``lower`` and ``upper`` quantiles, the quantiles by
+    linear interpolation between order statistics (R's type 7, numpy's default)."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return x
+    lo, hi = np.quantile(x, [lower, upper])
+    return np.clip(x, lo, hi)
+
+
+def dersimonian_laird_tau2(share: ArrayLike, n: ArrayLike, p0: float) -> float:
+    """Between-unit variance τ² of proportions around ``p0`` (contract section 4b, as
+    NHS-R FunnelPlotR does it): z = (share − p0) / √(p0(1 − p0)/n), winsorised at the
+    10th and 90th percentiles; φ = mean of the squared winsorised z over the I units;
+    w = n / (p0(1 − p0)); τ² = 0 when I·φ ≤ I − 1, else
+    (I·φ − (I − 1)) / (Σw − Σw² / Σw). 0 for fewer than two units or p0 of 0 or 1."""
+    s = np.asarray(share, dtype=float)
+    n_arr = np.asarray(n, dtype=float)
+    if s.shape != n_arr.shape:
+        raise ValueError(f"share and n differ in shape: {s.shape} and {n_arr.shape}")
+    units = s.size
+    if units < 2 or not 0.0 < p0 < 1.0:
+        return 0.0
+    variance = p0 * (1.0 - p0)
+    z = winsorised((s - p0) / np.sqrt(variance / n_arr))
+    phi = float(np.mean(z**2))
+    if units * phi <= units - 1:
+        return 0.0
+    w = n_arr / variance
+    return float((units * phi - (units - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+
+
+def overdispersed_limits(p0: float, n: ArrayLike, tau2: float,
+                         z: tuple[float, ...] = (Z95, Z998)) -> dict[float, tuple[np.ndarray,
+                                                                                   np.ndarray]]:
+    """Overdispersion-adjusted funnel limits p0 ± z·√(p0(1 − p0)/n + τ²), clipped to
+    [0, 1]: {z: (lower, upper)} with arrays of ``n``'s shape."""
+    n_arr = np.asarray(n, dtype=float)
+    half = np.sqrt(p0 * (1.0 - p0) / n_arr + tau2)
+    return {q: (np.clip(p0 - q * half, 0.0, 1.0), np.clip(p0 + q * half, 0.0, 1.0))
+            for q in z}

@@ -14,7 +14,7 @@ import polars as pl
 
 from ips_data.contract import CONTRACT_VERSION, HORIZONS, TABLE_ORDER
 from ips_data.loading.database import Dataset
-from ips_data.metrics import costs, effect, rollout
+from ips_data.metrics import adjusted, benchmark, costs, effect, rollout
 from ips_data.metrics.filters import Filters
 from ips_data.protection.disclosure import DisclosurePolicy
 
@@ -63,7 +63,22 @@ def _effect(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str
             for r in diffs.filter(pl.col("horizon_months") == h).iter_rows(named=True)
         }
         out[str(h)] = block
+    _add_adjusted(out, adjusted.adjusted_differences(ds, filters, policy))
     return out
+
+
+def _add_adjusted(out: dict[str, Any], frame: pl.DataFrame) -> None:
+    """Section 6b: `effect.<h>.adjusted_difference` (ips − comparison, ATT by exact
+    stratification) with its support share and the IPS persons excluded."""
+    for h in HORIZONS:
+        rows = frame.filter(pl.col("horizon_months") == h).to_dicts()
+        block: dict[str, Any] = {
+            r["measure"]: {"estimate": r["estimate"],
+                           "ci95": None if r["estimate"] is None else [r["low"], r["high"]]}
+            for r in rows}
+        block["support_share"] = rows[0]["support_share"] if rows else None
+        block["excluded"] = rows[0]["excluded"] if rows else None
+        out[str(h)]["adjusted_difference"] = block
 
 
 def _costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
@@ -90,16 +105,42 @@ def _costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str,
     return out
 
 
-def _municipalities(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> list[dict]:
+def _municipalities(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
+                    bench: benchmark.Benchmark) -> list[dict]:
     frame = rollout.municipality_status(ds, filters, policy)
-    return [
+    entries = [
         {k: _plain(r[k]) for k in MUNICIPALITY_FIELDS}
         for r in frame.sort("code").iter_rows(named=True)
     ]
+    return [_add_benchmark(entry, bench) for entry in entries]
+
+
+BENCHMARK_FIELDS = {"observed_18_ips": "observed", "expected_18_ips": "expected",
+                    "oe_ratio_18_ips": "oe_ratio", "adjusted_share_18_ips": "adjusted_share"}
+
+
+def _add_benchmark(entry: dict[str, Any], bench: benchmark.Benchmark) -> dict[str, Any]:
+    """Section 6b fields of one municipality: null where the list hides its 18-month IPS
+    figures or the benchmark table hides the municipality."""
+    rows = bench.points.filter(pl.col("municipality_code") == entry["code"]).to_dicts()
+    row = rows[0] if rows else None
+    hidden = row is None or row["suppressed"] or entry["n_ips_18"] is None
+    for key, col in BENCHMARK_FIELDS.items():
+        entry[key] = None if hidden else row[col]
+    if row is not None and row["suppressed"] and not entry["suppressed"]:
+        entry["suppressed"] = True
+    return entry
+
+
+def _benchmark(bench: benchmark.Benchmark) -> dict[str, Any]:
+    """Section 6b `benchmark_18`: p̄ of the reference population, τ², I."""
+    return {"pooled_share": bench.pooled_share, "tau2": bench.tau2,
+            "municipalities_shown": bench.shown}
 
 
 def build_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
-    """The numbers the pages show, in the fixed shape of contract section 6."""
+    """The numbers the pages show, in the fixed shape of contract section 6 (and 6b)."""
+    bench = benchmark.benchmark(ds, filters, policy)
     return {
         "contract_version": CONTRACT_VERSION,
         "extract_date": _plain(ds.report.extract_date),
@@ -108,5 +149,6 @@ def build_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> di
         "tables": _tables(ds),
         "effect": _effect(ds, filters, policy),
         "costs": _costs(ds, filters, policy),
-        "municipalities": _municipalities(ds, filters, policy),
+        "municipalities": _municipalities(ds, filters, policy, bench),
+        "benchmark_18": _benchmark(bench),
     }

@@ -11,7 +11,11 @@ Scope entries (as in the administrator's scopes file): ``"all"``,
 
 from __future__ import annotations
 
+import os
+import re
+import tomllib
 from collections.abc import Iterable
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,3 +90,124 @@ class Scope(BaseModel):
     def label(self) -> str:
         """A short text for logs: the entries, or 'none'."""
         return ",".join(self.entries) if self.entries else "none"
+
+
+# ------------------------------------------------------------------ the scopes file
+SCOPES_ENV = "IPS_SCOPES_FILE"
+_EXAMPLE = 'claim = "email"\n[scopes]\n"anna@regionh.dk" = ["region:1084"]'
+
+
+class ScopesFileError(ValueError):
+    """A scopes file that cannot be used: the message names the file, the line and the fix."""
+
+
+class ScopesFile(BaseModel):
+    """The administrator's scopes file (contract section 7): which claim of the logged-in
+    user names them, and each user's scope entries. Users are matched case-insensitively
+    (e-mail addresses); a user without an entry gets `Scope.nothing()` (deny by default)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="The file it was read from.")
+    claim: str = Field(description="The claim of st.user that names a user, e.g. 'email'.")
+    scopes: dict[str, Scope] = Field(description="Casefolded claim value -> scope.")
+
+    def scope_for(self, user: object) -> Scope:
+        """The scope of a logged-in user (a mapping of ID-token claims); nothing when the
+        claim is missing or has no entry."""
+        value = claim_value(user, self.claim)
+        if value is None:
+            return Scope.nothing()
+        return self.scopes.get(value.casefold(), Scope.nothing())
+
+
+def claim_value(user: object, claim: str) -> str | None:
+    """The user's claim as text, or None when it is missing or empty."""
+    try:
+        value = user.get(claim)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    if value is None or str(value).strip() == "":
+        return None
+    return str(value).strip()
+
+
+def toml_error_place(where: str, exc: tomllib.TOMLDecodeError) -> str:
+    """'<file>, line N' from a TOML decoding error (its message says where)."""
+    found = re.search(r"at line (\d+)", str(exc))
+    return f"{where}, line {found.group(1)}" if found else where
+
+
+def _key_line(lines: list[str], key: str, after: int = 0) -> int | None:
+    """1-based number of the line that assigns `key` (bare or quoted), from `after` on."""
+    quoted = (f'"{key}"', f"'{key}'", key)
+    for number, line in enumerate(lines[after:], start=after + 1):
+        text = line.strip()
+        for q in quoted:
+            if text.startswith(q) and text[len(q):].lstrip().startswith("="):
+                return number
+    return None
+
+
+def load_scopes_file(path: str | Path) -> ScopesFile:
+    """Read and check a scopes file; every problem raises `ScopesFileError` naming the
+    file, the line (when known) and the fix. Nothing is guessed: one bad entry makes the
+    whole file unusable (the dashboard then refuses to start)."""
+    path = Path(path)
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScopesFileError(f"{where}: cannot read the scopes file ({exc}); fix: set "
+                              f"{SCOPES_ENV} to a readable UTF-8 TOML file") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScopesFileError(f"{toml_error_place(where, exc)}: not valid TOML: {exc}; "
+                              f"fix: write it as\n{_EXAMPLE}") from exc
+    lines = text.splitlines()
+
+    def fail(line: int | None, problem: str, fix: str) -> ScopesFileError:
+        at = f"{where}, line {line}" if line else where
+        return ScopesFileError(f"{at}: {problem}; fix: {fix}")
+
+    unknown = sorted(set(data) - {"claim", "scopes"})
+    if unknown:
+        raise fail(_key_line(lines, unknown[0]), f"unknown setting {unknown[0]!r}",
+                   "only 'claim' and the [scopes] table belong in the file")
+    claim = data.get("claim")
+    if not isinstance(claim, str) or not claim.strip():
+        raise fail(_key_line(lines, "claim"), "'claim' must be a non-empty text",
+                   'name the claim of the ID token that identifies a user, e.g. '
+                   'claim = "email"')
+    table = data.get("scopes")
+    if not isinstance(table, dict):
+        raise fail(_key_line(lines, "scopes"), "no [scopes] table",
+                   'add a [scopes] table: "user" = ["all" | "region:CODE" | '
+                   '"municipality:CODE", ...]')
+    start = next((i for i, line in enumerate(lines) if line.strip() == "[scopes]"), 0)
+    scopes: dict[str, Scope] = {}
+    for user, entries in table.items():
+        line = _key_line(lines, user, start)
+        if isinstance(entries, dict):
+            raise fail(line, f"{user!r} is a table, not a list of scope entries",
+                       f'write "{user}" = ["region:1084"] under [scopes]')
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise fail(line, f"the scope of {user!r} must be a list of texts, "
+                       f"not {entries!r}", f'write "{user}" = ["municipality:101"]')
+        key = user.strip().casefold()
+        if key in scopes:
+            raise fail(line, f"{user!r} is listed twice (users are matched "
+                       "case-insensitively)", "keep one entry per user")
+        try:
+            scopes[key] = Scope.from_entries(entries)
+        except ScopeError as exc:
+            raise fail(line, str(exc), "use 'all', 'region:<1081..1085>' or "
+                       "'municipality:<official code>'") from exc
+    return ScopesFile(path=where, claim=claim.strip(), scopes=scopes)
+
+
+def scopes_file_from_env() -> ScopesFile | None:
+    """The file $IPS_SCOPES_FILE names (checked), or None when it is not set."""
+    value = os.environ.get(SCOPES_ENV, "").strip()
+    return load_scopes_file(value) if value else None

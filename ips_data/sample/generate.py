@@ -73,5 +73,5 @@ def generate_sample(
 
     tables = build_tables(seed, courses, attributes, outcomes.rows, costs, rollout, fidelity)
     counts = write_tables(out_dir, tables, nfiles, ours)
-    write_manifest(out_dir, extract_date, scale, n, seed)
+    write_manifest(out_dir, extract_date, scale, n, seed, outcomes.true_att_any18)
     return counts

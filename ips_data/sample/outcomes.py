@@ -1,8 +1,10 @@
 """Outcomes (stream 4): job or education at 18 and 30 months, calibrated per arm.
 
-Latent employability on the log-odds scale: municipality effect (sd 0.25), age band,
-benefit at start, and logistic noise; each arm's threshold is set by rank, so the shares
-and mean weeks per arm hit the targets exactly on the whole sample. Rows exist only for
+Latent employability on the log-odds scale: municipality effect (sd 0.25), age band
+(younger do better), benefit at start, and logistic noise; each arm's threshold is set by
+rank, so the shares and mean weeks per arm hit the targets exactly on the whole sample.
+Because the IPS group is younger than the comparison group (participants.py), the crude
+difference overstates the effect built in (`true_att_any18`). Rows exist only for
 horizons that have fully elapsed by the extract date.
 """
 
@@ -62,6 +64,7 @@ class Outcomes:
     employment: Employment
     muni_effect: dict[int, float]
     rows: OutcomeRows
+    true_att_any18: float | None  # see `true_att_any18`
 
 
 def draw_outcomes(seed: int, courses: Courses, attributes: Attributes, extract: int) -> Outcomes:
@@ -75,18 +78,36 @@ def draw_outcomes(seed: int, courses: Courses, attributes: Attributes, extract: 
     age_eff = np.array([0.15, 0.10, 0.0, -0.15, -0.40])
     ben_eff = np.array([-0.10, 0.10, -0.40, -0.20, -0.10, 0.20, 0.10, 0.40, -0.60, 0.50, 0.0, 0.0])
     n = courses.arm.shape[0]
-    z = (
-        lookup[courses.muni]
-        + age_eff[attributes.age]
-        + ben_eff[attributes.benefit]
-        + rng.logistic(0, 1, n)
-    )
+    x = lookup[courses.muni] + age_eff[attributes.age] + ben_eff[attributes.benefit]
+    z = x + rng.logistic(0, 1, n)
     m18 = matured(courses.start, 18, extract)
     m30 = matured(courses.start, 30, extract)
     employment = _calibrated_employment(rng, z, courses.arm, m18, m30)
     weeks30 = _weeks_30(rng, employment)
     rows = _outcome_rows(rng, m18, m30, employment, weeks30)
-    return Outcomes(m18, m30, employment, muni_effect, rows)
+    truth = true_att_any18(x, z, courses.arm, m18, employment.any18)
+    return Outcomes(m18, m30, employment, muni_effect, rows, truth)
+
+
+def true_att_any18(x: np.ndarray, z: np.ndarray, arm: np.ndarray, m18: np.ndarray,
+                   any18: np.ndarray) -> float | None:
+    """The effect the generator builds in: job or education within 18 months is
+    1{x + ε > τ_arm} with ε standard logistic, x the person's municipality, age and
+    benefit effects, and τ_arm the arm's threshold set by rank (the lowest z that counts
+    as a success). So an IPS person's chance is σ(x − τ_ips) with IPS and σ(x − τ_cmp)
+    without; the true ATT is the mean of the difference over the IPS persons with an
+    18-month row. None when an arm has no success at 18 months."""
+    ips = m18 & (arm == ARM_IPS)
+    cmp_ = m18 & (arm == ARM_COMP)
+    if not (any18 & ips).any() or not (any18 & cmp_).any():
+        return None
+    tau_ips = z[any18 & ips].min()
+    tau_cmp = z[any18 & cmp_].min()
+
+    def sigmoid(v: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-v))
+
+    return float(np.mean(sigmoid(x[ips] - tau_ips) - sigmoid(x[ips] - tau_cmp)))
 
 
 def _calibrated_employment(

@@ -172,34 +172,76 @@ def _course_end(
     return np.where(end_null, 0, end), end_null
 
 
+#: Municipalities whose populations are younger (university towns) or older (rural and
+#: island municipalities) than the average: they tilt age bands and benefits, so the
+#: municipalities serve different populations (the benchmark's case-mix).
+YOUNG_TOWNS: tuple[int, ...] = (101, 147, 461, 751, 851)
+OLD_TOWNS: tuple[int, ...] = (260, 270, 306, 316, 360, 376, 400, 482, 492, 825)
+# age band probabilities (order of AGE_BANDS) of the IPS group (younger), the youth pilot,
+# the comparison group (older) and Rødovre's treated (18-30 only, as its offer says)
+_AGE_P = np.array(
+    [
+        [0.28, 0.25, 0.26, 0.13, 0.08],
+        [0.62, 0.33, 0.05, 0.00, 0.00],
+        [0.16, 0.17, 0.28, 0.20, 0.19],
+        [0.55, 0.45, 0.00, 0.00, 0.00],
+    ]
+)
+_AGE_TILT = np.array([[1.35, 1.2, 1.0, 0.85, 0.7], [1.0] * 5, [0.7, 0.8, 1.0, 1.2, 1.45]])
+# benefits (order of BENEFITS, then null) for ages 30+ (row 0) and 18-29 (row 1)
+_BEN_P = np.array(
+    [
+        [0.26, 0.02, 0.20, 0.08, 0.04, 0.11, 0.02, 0.06, 0.04, 0.05, 0.04, 0.08],
+        [0.22, 0.30, 0.10, 0.04, 0.01, 0.06, 0.03, 0.04, 0.01, 0.08, 0.04, 0.07],
+    ]
+)
+_CASH = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], dtype=bool)  # kontant-/uddannelseshjælp
+_PENSION = np.array([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0], dtype=bool)  # førtidspension
+
+
+def _profile(muni: np.ndarray) -> np.ndarray:
+    """0 younger, 1 average, 2 older population, per person's municipality."""
+    out = np.ones(muni.shape[0], dtype=np.int64)
+    out[np.isin(muni, YOUNG_TOWNS)] = 0
+    out[np.isin(muni, OLD_TOWNS)] = 2
+    return out
+
+
+def _benefit_table() -> np.ndarray:
+    """Benefit probabilities per (young, treated, profile) = row young*6 + treated*3 +
+    profile: the treated are more often on cash benefits (x1.7) and the comparison group
+    less (x0.8); older municipalities have more førtidspension (x2.5)."""
+    rows = []
+    for young in (0, 1):
+        for treated in (0, 1):
+            for profile in (0, 1, 2):
+                p = _BEN_P[young].copy()
+                p[_CASH] *= 1.7 if treated else 0.8
+                if profile == 2:
+                    p[_PENSION] *= 2.5
+                rows.append(p / p.sum())
+    return np.array(rows)
+
+
 def draw_attributes(seed: int, courses: Courses) -> Attributes:
-    """Age band, sex, benefit at start and treatment unit of every person."""
+    """Age band, sex, benefit at start and treatment unit of every person.
+
+    Case-mix: the IPS group is younger and more often on cash benefits (kontanthjælp,
+    uddannelseshjælp) than the comparison group; municipalities serve younger or older
+    populations (`YOUNG_TOWNS`, `OLD_TOWNS`); Rødovre's treated are 18-29 only."""
     rng = stream(seed, STREAM_ATTRIBUTES)
     arm = courses.arm
     n = arm.shape[0]
-    # age band by group: 0 ips, 1 ips_like (youth pilot), 2 comparison, 3 Rødovre treated
-    age_p = np.array(
-        [
-            [0.22, 0.22, 0.28, 0.16, 0.12],
-            [0.62, 0.33, 0.05, 0.00, 0.00],
-            [0.20, 0.20, 0.28, 0.18, 0.14],
-            [0.55, 0.45, 0.00, 0.00, 0.00],
-        ]
-    )
+    profile = _profile(courses.muni)
     age_group = arm.astype(np.int64)
     age_group[(arm != ARM_COMP) & (courses.muni == YOUTH_ONLY)] = 3
-    age = categorical(rng, age_p, age_group)
+    age_p = np.array([_AGE_P[g] * _AGE_TILT[pr] for g in range(4) for pr in range(3)])
+    age = categorical(rng, age_p, age_group * 3 + profile)
     young = (age <= 1).astype(np.int64)
 
     sex = categorical(rng, np.array([[0.45, 0.52, 0.03]]), np.zeros(n, dtype=np.int64))
-    # benefits (order of BENEFITS, then null) for ages 30+ (row 0) and 18-29 (row 1)
-    ben_p = np.array(
-        [
-            [0.26, 0.02, 0.20, 0.08, 0.04, 0.11, 0.02, 0.06, 0.04, 0.05, 0.04, 0.08],
-            [0.22, 0.30, 0.10, 0.04, 0.01, 0.06, 0.03, 0.04, 0.01, 0.08, 0.04, 0.07],
-        ]
-    )
-    ben = categorical(rng, ben_p, young)
+    treated = (arm != ARM_COMP).astype(np.int64)
+    ben = categorical(rng, _benefit_table(), young * 6 + treated * 3 + profile)
     unit_p = np.array(
         [
             [0.42, 0.04, 0.40, 0.09, 0.05],

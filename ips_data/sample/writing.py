@@ -59,13 +59,18 @@ def write_tables(
     return counts
 
 
-def write_manifest(out_dir: Path, extract_date: date, scale: str, n: int, seed: int) -> None:
-    """Write manifest.json, whose description starts with MANIFEST_MARKER."""
+def write_manifest(out_dir: Path, extract_date: date, scale: str, n: int, seed: int,
+                   true_att: float | None = None) -> None:
+    """Write manifest.json, whose description starts with MANIFEST_MARKER and states the
+    effect built in (true ATT, job or education within 18 months) when there is one."""
+    truth = ("" if true_att is None else
+             f" True effect built in (ATT, job or education within 18 months): "
+             f"{true_att * 100:+.1f} percentage points.")
     manifest = {
         "extract_date": extract_date.isoformat(),
         "description": (
             f"{MANIFEST_MARKER} (scale={scale}, persons={n}, seed={seed}). Not real data; "
-            "calibrated to Projekt Inklusion / STAR published figures."
+            f"calibrated to Projekt Inklusion / STAR published figures.{truth}"
         ),
     }
     (out_dir / "manifest.json").write_text(

@@ -1,7 +1,10 @@
--- start_year_range: the first and last start year among the extract's participants (the
--- sidebar's start-year slider spans them). No filter, no count: not person-based.
+-- start_year_range: the first and last start year among the participants of the viewer's
+-- scope ($municipalities: the scope's codes, null for scope all). The sidebar's
+-- start-year slider spans them. No count: not person-based.
 with persons as (
-    select start_year from dim_participants
+    select start_year
+    from dim_participants
+    where $municipalities is null or list_contains($municipalities, municipality_code)
 ),
 
 final as (

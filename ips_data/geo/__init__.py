@@ -1,0 +1,1 @@
+"""Municipality boundaries for maps (shipped with the package; never fetched)."""

@@ -1,0 +1,168 @@
+"""Municipality benchmark "Faktisk og forventet" (contract section 4b): IPS persons in
+job or education at any time within 18 months, observed against expected given each
+municipality's case-mix (indirect standardisation), and the funnel of adjusted shares
+with exact binomial and overdispersion-adjusted limits.
+
+- Reference population R: IPS persons with an 18-month outcome row under the
+  selection's filters with the municipality and region filters removed, over the
+  whole extract (`Filters.unscoped`: the national rates name no municipality);
+  p_c = k_c / n_c per stratum c (exact, never shown); p̄ = k_R / n_R.
+- Per municipality m of the selection (scoped): O_m (in job or education), n_m,
+  E_m = Σ_c n_m,c · p_c; O/E; adjusted share = p̄ · O/E; O − E in persons.
+- Funnel: exact binomial limits around p̄ (`funnel_limits`) and p̄ ± z·√(p̄(1 − p̄)/n + τ²)
+  with τ² by DerSimonian–Laird over the I municipalities with n_m ≥ threshold.
+
+Disclosure: a municipality with n_m below the threshold shows no n, O, E, O − E, O/E or
+adjusted share; secondary suppression as for the municipality list (`protect_frame`).
+The published O and p̄'s counts come from one function, `published_counts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from ips_data.loading.database import Dataset
+from ips_data.metrics.adjusted import STRATUM
+from ips_data.metrics.filters import Filters
+from ips_data.metrics.stats import (
+    Z95,
+    Z998,
+    dersimonian_laird_tau2,
+    funnel_limits,
+    overdispersed_limits,
+)
+from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
+
+VALUE_COLS = ("observed", "expected", "o_minus_e", "oe_ratio", "adjusted_share",
+              "exact_flag", "overdispersed_flag")
+_POINT_SCHEMA = {
+    "municipality_code": pl.Int32, "n": pl.Int64, "observed": pl.Int64,
+    "expected": pl.Float64, "o_minus_e": pl.Float64, "oe_ratio": pl.Float64,
+    "adjusted_share": pl.Float64, "exact_flag": pl.String, "overdispersed_flag": pl.String,
+}
+#: Flag values: where a municipality's adjusted share lies against a pair of limits.
+FLAGS = ("above_998", "above_95", "inside", "below_95", "below_998")
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The benchmark table (protected), the limit curves and the pooled figures."""
+
+    points: pl.DataFrame  # municipality_code, n, observed, expected, o_minus_e, oe_ratio,
+    #                       adjusted_share, exact_flag, overdispersed_flag, suppressed
+    curve: pl.DataFrame  # n, exact_{lower,upper}_{95,998}, od_{lower,upper}_{95,998}
+    pooled_share: float | None  # p̄ of the reference population
+    tau2: float | None
+    shown: int  # I: municipalities with n_m ≥ threshold
+
+
+def reference_filters(filters: Filters) -> Filters:
+    """The reference population's filters: the selection without the municipality and
+    region filters, over the whole extract (contract sections 4b and 7)."""
+    return filters.unscoped().model_copy(update={"municipalities": (), "region": None})
+
+
+@dataclass(frozen=True)
+class PublishedCounts:
+    """The counts that are published: per municipality n and O, and the reference
+    population's k_R and n_R behind p̄."""
+
+    municipalities: pl.DataFrame  # municipality_code, n, observed
+    k_ref: int
+    n_ref: int
+
+
+def published_counts(selection: pl.DataFrame, reference: pl.DataFrame) -> PublishedCounts:
+    """Where O_m, n_m and p̄'s counts come from: the one place to switch to the perturbed
+    counts of contract section 5b (today exact sums of the `benchmark_strata` rows)."""
+    per_municipality = (selection.group_by("municipality_code")
+                        .agg(n=pl.col("n").sum(), observed=pl.col("k_any").sum())
+                        .sort("municipality_code"))
+    return PublishedCounts(per_municipality, int(reference["k_any"].sum()),
+                           int(reference["n"].sum()))
+
+
+def expected_counts(selection: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFrame:
+    """E_m = Σ_c n_m,c · p_c with p_c = k_c / n_c of the reference strata (exact)."""
+    rates = (reference.group_by(list(STRATUM))
+             .agg(p=pl.col("k_any").sum() / pl.col("n").sum()))
+    joined = selection.join(rates, on=list(STRATUM), how="left", nulls_equal=True)
+    missing = joined.filter(pl.col("p").is_null())
+    if missing.height:  # the selection is inside the reference population by definition
+        raise ValueError(f"{missing.height} stratum rows of the selection are missing from "
+                         "the reference population")
+    return (joined.group_by("municipality_code")
+            .agg(expected=(pl.col("n") * pl.col("p")).sum()))
+
+
+def _flag(share: np.ndarray, lim: dict[str, np.ndarray]) -> list[str]:
+    out = []
+    for i, s in enumerate(share):
+        if s > lim["upper_998"][i]:
+            out.append("above_998")
+        elif s > lim["upper_95"][i]:
+            out.append("above_95")
+        elif s < lim["lower_998"][i]:
+            out.append("below_998")
+        elif s < lim["lower_95"][i]:
+            out.append("below_95")
+        else:
+            out.append("inside")
+    return out
+
+
+def _limits(p0: float, n: np.ndarray, tau2: float) -> tuple[dict, dict]:
+    exact = funnel_limits(p0, n)
+    od = overdispersed_limits(p0, n, tau2)
+    return ({"lower_998": exact[0.001], "lower_95": exact[0.025],
+             "upper_95": exact[0.975], "upper_998": exact[0.999]},
+            {"lower_998": od[Z998][0], "lower_95": od[Z95][0],
+             "upper_95": od[Z95][1], "upper_998": od[Z998][1]})
+
+
+def benchmark_from_strata(selection: pl.DataFrame, reference: pl.DataFrame,
+                          policy: DisclosurePolicy) -> Benchmark:
+    """The benchmark from `benchmark_strata` rows of the selection and of the reference
+    population (pure: the tests feed hand-made strata)."""
+    counts = published_counts(selection, reference)
+    if counts.municipalities.is_empty() or counts.n_ref == 0:
+        return Benchmark(pl.DataFrame(schema={**_POINT_SCHEMA, "suppressed": pl.Boolean}),
+                         pl.DataFrame(), None, None, 0)
+    p0 = counts.k_ref / counts.n_ref
+    frame = counts.municipalities.join(expected_counts(selection, reference),
+                                       on="municipality_code", how="left")
+    n = frame["n"].to_numpy().astype(float)
+    observed = frame["observed"].to_numpy().astype(float)
+    expected = frame["expected"].to_numpy()
+    ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1.0), np.nan)
+    adjusted = p0 * ratio
+    big = n >= policy.threshold
+    usable = big & np.isfinite(adjusted)
+    tau2 = dersimonian_laird_tau2(adjusted[usable], n[usable], p0)
+    exact, od = _limits(p0, np.maximum(n, 1), tau2)
+    finite = np.nan_to_num(adjusted, nan=p0)
+    frame = frame.with_columns(
+        o_minus_e=pl.Series(observed - expected),
+        oe_ratio=pl.Series(ratio, nan_to_null=True),
+        adjusted_share=pl.Series(adjusted, nan_to_null=True),
+        exact_flag=pl.Series(_flag(finite, exact)),
+        overdispersed_flag=pl.Series(_flag(finite, od)),
+    ).select(list(_POINT_SCHEMA)).cast(_POINT_SCHEMA)
+    points = protect_frame(frame, policy=policy, n_col="n", value_cols=VALUE_COLS,
+                           total_shown=True)
+    top = max(int(n.max()), 10) * 1.1
+    grid = np.unique(np.linspace(max(policy.threshold, 1), top, 200).round().astype(int))
+    exact_c, od_c = _limits(p0, grid, tau2)
+    curve = pl.DataFrame({"n": grid, **{f"exact_{k}": v for k, v in exact_c.items()},
+                          **{f"od_{k}": v for k, v in od_c.items()}})
+    return Benchmark(points, curve, p0, tau2, int(usable.sum()))
+
+
+def benchmark(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> Benchmark:
+    """The benchmark of the selection's municipalities against the reference rates."""
+    selection = ds.query("benchmark_strata", filters.params())
+    reference = ds.query("benchmark_strata", reference_filters(filters).params())
+    return benchmark_from_strata(selection, reference, policy)
