@@ -488,3 +488,27 @@ def test_rollout_fidelity_profile_of_a_municipality(monkeypatch, sample_dir: Pat
     at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"profil": "151 Ballerup"})
     assert t("profile_total_only", "da") in infos(at)
     assert not any("Kvalitetsmåling mangler" in w.value for w in at.warning)
+
+
+def test_a_failing_reload_keeps_the_last_good_extract(monkeypatch, tiny_dir: Path,
+                                                      tmp_path: Path):
+    """Issue 15: while a reload of the folder fails, the page keeps its numbers and says
+    why (the last good Dataset serves), instead of an error in place of every figure."""
+    from fixtures import participant, write_table
+
+    import ui.state
+    from ips_data.loading.fallback import LoadError
+
+    data = tmp_path / "extract"
+    shutil.copytree(tiny_dir, data)
+    before = run(monkeypatch, data)
+    ips = metric(before, t("participants_arm", "da", arm="IPS"))
+
+    def broken(*args, **kwargs):
+        raise LoadError("the extract cannot be loaded: the file ends too early")
+    monkeypatch.setattr(ui.state, "load_dataset", broken)
+    write_table(data, "participants", [participant("NEW1")], name="new.parquet")
+    after = run(monkeypatch, data)
+    assert metric(after, t("participants_arm", "da", arm="IPS")) == ips
+    assert any(w.value.startswith(t("load_failed_kept", "da", reason="X").split("(")[0])
+               for w in after.warning)
