@@ -410,3 +410,21 @@ def test_loading_that_cannot_recover_says_so(tmp_path, monkeypatch):
     with redirect_stderr(err), redirect_stdout(io.StringIO()):
         assert main(["summary", "--data-dir", str(root), "--json"]) == 3
     assert "ends too early" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+def test_text_that_is_not_utf8_is_rejected_with_its_column(tmp_path):
+    """Strings must be valid UTF-8 (the load decodes every one): a treatment_unit whose
+    bytes were changed is a rejection naming the column, in plain words."""
+    from fixtures import participant, tiny_extract, write_table
+
+    root = tiny_extract(tmp_path)
+    path = write_table(root, "participants", [participant("N1", unit="opus")], name="n.parquet")
+    data = path.read_bytes()
+    assert b"opus" in data  # the value, its dictionary entry and its statistics
+    path.write_bytes(data.replace(b"opus", b"op\xffs"))
+    verdict = next(f for f in validation.validate(root).files if f.path == "participants/n.parquet")
+    (r,) = verdict.rejections
+    assert (r.rule, r.column, r.params["kind"]) == ("unreadable_parquet", "treatment_unit",
+                                                     "text_encoding")
+    assert explain(r, "en").startswith("The file cannot be read. The file holds text that is "
+                                       "not valid UTF-8. (column treatment_unit)")
