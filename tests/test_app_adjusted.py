@@ -175,7 +175,7 @@ def test_nobody_matured_explained(monkeypatch, sample_dir: Path):
     benchmark, and the page says so."""
     ds = load_dataset(sample_dir)
     try:
-        last = ds.start_year_range()[1]
+        last = ds.start_year_range(Scope.everything())[1]
     finally:
         ds.close()
     at = run(monkeypatch, sample_dir, {"aar": [str(last), str(last)]})

@@ -26,7 +26,9 @@ import pytest
 
 import ips_data.metrics
 from ips_data.loading.database import Dataset, load_dataset
+from ips_data.metrics.benchmark import Benchmark
 from ips_data.metrics.effect import Funnel
+from ips_data.metrics.fidelity import FidelityProfile
 from ips_data.metrics.filters import Filters
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -52,6 +54,15 @@ FUNCTIONS: dict[str, dict] = {
     "rollout.timeline": {},
     "rollout.fidelity_reviews": {"as_of": date(2026, 9, 30)},
     "summary.build_summary": {},
+    "adjusted.adjusted_differences": {},
+    "adjusted.balance": {"horizon": 18},
+    "adjusted.strata": {},
+    "adjusted.whole_weeks_variance": {},
+    "benchmark.benchmark": {},
+    "fidelity.fidelity_profile": {"code": 101, "as_of": date(2026, 9, 30)},
+    "fidelity.reviewed_municipalities": {"as_of": date(2026, 9, 30)},
+    "rollout_map.map_figures": {"measure": "status", "as_of": date(2026, 9, 30)},
+    "trend.start_year_trend": {},
 }
 
 HOVEDSTADEN = Scope.from_entries(["region:1084"])
@@ -67,8 +78,9 @@ def _discovered() -> dict[str, object]:
     for info in pkgutil.iter_modules(ips_data.metrics.__path__):
         module = importlib.import_module(f"ips_data.metrics.{info.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
+            params = list(inspect.signature(fn).parameters)
             if (name.startswith("_") or fn.__module__ != module.__name__
-                    or "filters" not in inspect.signature(fn).parameters):
+                    or params[:2] != ["ds", "filters"]):
                 continue
             found[f"{info.name}.{name}"] = fn
     return found
@@ -97,10 +109,14 @@ def sample(tmp_path_factory) -> tuple[Path, Dataset]:
 
 def municipalities_in(result) -> set[int]:
     """Every municipality code a result names (frames, the funnel, the summary)."""
-    if isinstance(result, Funnel):
+    if isinstance(result, Funnel | Benchmark):
         return municipalities_in(result.points)
+    if result is None:
+        return set()
+    if isinstance(result, FidelityProfile):
+        return {result.code}
     if isinstance(result, dict):
-        return {m["code"] for m in result["municipalities"]}
+        return {m["code"] for m in result.get("municipalities", [])}
     found: set[int] = set()
     for column in ("municipality_code", "code"):
         if column in result.columns:
@@ -114,6 +130,12 @@ def same(a, b) -> bool:
     if isinstance(a, Funnel):
         return (a.n_total == b.n_total and a.pooled_share == b.pooled_share
                 and a.points.equals(b.points) and a.curve.equals(b.curve))
+    if isinstance(a, Benchmark):
+        return (a.pooled_share == b.pooled_share and a.tau2 == b.tau2 and a.shown == b.shown
+                and a.points.equals(b.points) and a.curve.equals(b.curve))
+    if isinstance(a, FidelityProfile):
+        return (a.code, a.latest_date, a.latest_total, a.previous_date) == (
+            b.code, b.latest_date, b.latest_total, b.previous_date) and a.items.equals(b.items)
     if isinstance(a, pl.DataFrame):
         return a.equals(b)
     return a == b
@@ -123,10 +145,18 @@ def person_count(name: str, result) -> int:
     """How many persons a result is about (0 means it shows nobody)."""
     if isinstance(result, Funnel):
         return result.n_total
+    if isinstance(result, Benchmark):
+        return int(result.points["n"].fill_null(0).sum()) if result.points.height else 0
+    if result is None:
+        return 0
+    if isinstance(result, FidelityProfile):
+        return 1  # not person-based: one municipality's review named
+    if isinstance(result, dict) and "effect" not in result:  # weeks variances per arm
+        return sum(v is not None for v in result.values())
     if isinstance(result, dict):
         return sum(b.get(arm, {}).get("n") or 0 for b in result["effect"].values()
                    for arm in ("ips", "ips_like", "comparison"))
-    for column in ("n", "n_ips", "n_ips_18", "active_participants"):
+    for column in ("n", "n_ips", "n_ips_18", "active_participants", "participants", "n_min"):
         if column in result.columns:
             return int(result[column].fill_null(0).sum())
     return result.height  # not person-based (timeline, reviews): rows named
@@ -155,6 +185,8 @@ def test_scoped_equals_the_explicit_filter_and_stays_inside(sample, name, scope_
     explicit = call(name, ds, Filters(scope=ALL, municipalities=codes))
     assert same(scoped, explicit)
     assert municipalities_in(scoped) <= set(codes)
+    if name == "fidelity.fidelity_profile":
+        return  # one named municipality: the other tests show it can fail
     # the test can fail: the whole extract names municipalities outside every scope
     everything = call(name, ds, Filters(scope=ALL))
     assert municipalities_in(everything) - set(codes) or not same(scoped, everything) \
