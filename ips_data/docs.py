@@ -56,8 +56,9 @@ _VALIDATION = f"""## Validation and rejection
   rejected, not fatal: every column is read), required columns, types, allowed values,
   ranges, per-row consistency rules, CPR-like ids (`{CPR_PATTERN}`).
 - Checked as loading will read it: every value of every column is read (never answered
-  from the file's statistics); dates must be calendar dates (years 1–9999); integers must
-  fit the type staging casts them to; text must be valid UTF-8.
+  from the file's statistics); dates must be calendar dates (years 1–9999); numbers must
+  be finite and at most 10^15 in absolute value; integers must fit the type staging casts
+  them to; text must be valid UTF-8.
 - Checked across files: duplicate keys (the file with the newer modification time is
   rejected; the earlier file stays accepted), references (an outcome or cost file with any
   person_id missing from the accepted participants is rejected), the single price year,
@@ -75,7 +76,8 @@ _VALIDATION = f"""## Validation and rejection
 Rule names in reports: `unreadable_parquet`, `missing_column`, `wrong_type`,
 `missing_value`, `empty_string`, `cpr_like_id`, `value_not_allowed`, `below_minimum`,
 `above_maximum`, `after_as_of`, `duplicate_key`, `duplicate_key_across_files`,
-`unknown_person`, `mixed_price_year`, `date_out_of_range`, `integer_out_of_range`,
+`unknown_person`, `mixed_price_year`, `date_out_of_range`, `number_out_of_range`,
+`integer_out_of_range`,
 `type_conflict`, `load_failed`, and each table's row rules below.
 """
 

@@ -179,12 +179,16 @@ def without(base, tmp_path_factory):
 TALLY: Counter = Counter()
 
 
+def _figure() -> str:
+    return (f"fuzz: {sum(TALLY.values())} variants, {TALLY['rejected']} rejected, "
+            f"{TALLY['accepted']} accepted, {TALLY['crash']} crashes")
+
+
 @pytest.fixture(scope="module", autouse=True)
 def figure():
     yield
     if TALLY:
-        print(f"\nfuzz: {sum(TALLY.values())} variants, {TALLY['rejected']} rejected, "
-              f"{TALLY['accepted']} accepted, {TALLY['crash']} crashes")
+        print("\n" + _figure())
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +220,8 @@ def test_damaged_file_is_rejected_or_loads(v: Variant, work: Path, without, base
     finally:
         shutil.copy2(original, target)
     TALLY[verdict] += 1
+    if sum(TALLY.values()) % 100 == 0:  # progress of a long run (shown with -s)
+        print("\n" + _figure(), flush=True)
 
 
 def _check_variant(work: Path, target: Path, v: Variant, without) -> str:
@@ -428,3 +434,19 @@ def test_text_that_is_not_utf8_is_rejected_with_its_column(tmp_path):
                                                      "text_encoding")
     assert explain(r, "en").startswith("The file cannot be read. The file holds text that is "
                                        "not valid UTF-8. (column treatment_unit)")
+
+
+@pytest.mark.parametrize("amount", [1e300, float("inf"), float("nan"), -1e16])
+def test_numbers_the_figures_cannot_use_are_rejected(tmp_path, amount):
+    """Found by the fuzz run: a flipped bit gave an accepted cost of ~1e300, and the
+    Welch interval's sum of squares overflowed (a traceback instead of the summary)."""
+    from fixtures import TINY_IPS, cost, tiny_extract, write_table
+
+    root = tiny_extract(tmp_path)
+    write_table(root, "costs", [cost(TINY_IPS[0], 30, "primary_care", 10.0),
+                                cost(TINY_IPS[0], 30, "social_services", amount)],
+                name="huge.parquet", mtime_ns=2 * 10**18)
+    verdict = next(f for f in validation.validate(root).files if f.path == "costs/huge.parquet")
+    rules = {(r.rule, r.column, r.rows, tuple(r.row_numbers)) for r in verdict.rejections}
+    assert ("number_out_of_range", "amount_dkk", 1, (2,)) in rules
+    assert _summary(root)["costs"]  # the rest loads and the figures are computed

@@ -43,6 +43,7 @@ PARAMS = {
     "above_maximum": {"maximum": "130"},
     "after_as_of": {"as_of": "2026-09-30"},
     "integer_out_of_range": {"target": "INTEGER"},
+    "number_out_of_range": {"limit": "10^15"},
     "type_conflict": {"found": "TIMESTAMP_NS", "union": "TIMESTAMP_NS",
                       "other": "participants/a.parquet"},
     "mixed_price_year": {"expected": 2020},

@@ -90,6 +90,9 @@ LAST_DATE = date(9999, 12, 31)
 _STAGING_CAST = re.compile(r"cast\(\s*([a-z_0-9]+)\s+as\s+([a-z]+)\s*\)", re.IGNORECASE)
 _STAGING_LIST = re.compile(r"cast\(\s*\[([^\]]*)\]\s+as\s+([a-z]+)\[\]\s*\)", re.IGNORECASE)
 _INTEGER_TARGETS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
+#: Largest magnitude of a number column (amounts, hours, FTE): beyond it a value is a
+#: damaged file, and sums of squares in the intervals would overflow a double.
+NUMBER_LIMIT = 1e15
 
 
 @cache
@@ -108,9 +111,10 @@ def staging_types() -> dict[str, dict[str, str]]:
 
 
 def _load_checks(spec: TableSpec, present: set[str]) -> Iterator[_Check]:
-    """Values the staging casts would fail on: dates that are no calendar dates, integers
-    wider than the staging type (columns whose own bounds already exclude them are
-    left out, so a value is not reported twice)."""
+    """Values loading or the figures would fail on: dates that are no calendar dates,
+    numbers that are not finite or beyond NUMBER_LIMIT, integers wider than the staging
+    type (columns whose own bounds already exclude them are left out, so a value is not
+    reported twice)."""
     targets = staging_types().get(spec.name, {})
     for col in spec.columns:
         if col.name not in present:
@@ -122,6 +126,13 @@ def _load_checks(spec: TableSpec, present: set[str]) -> Iterator[_Check]:
                          violation="cast(" + c + " as date) not between $first_date and "
                          "$last_date", params={"first_date": FIRST_DATE, "last_date": LAST_DATE},
                          message=messages.english("date_out_of_range", col.name, {}))
+        if col.type is ColumnType.number:
+            yield _Check(rule="number_out_of_range", column=col.name,
+                         violation="not isfinite(cast(" + c + " as double)) or abs(cast(" + c
+                         + " as double)) > $number_limit",
+                         params={"number_limit": NUMBER_LIMIT}, explain={"limit": "10^15"},
+                         message=messages.english("number_out_of_range", col.name,
+                                                  {"limit": "10^15"}))
         target = targets.get(col.name)
         if col.type is ColumnType.integer and target in _INTEGER_TARGETS and not bounded \
                 and col.allowed is None:

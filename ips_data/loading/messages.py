@@ -104,6 +104,10 @@ RULES: dict[str, tuple[str, str, str, str]] = {
                           "(uden for år 1–9999); typisk en beskadiget fil.",
                           "{column} holds dates that are not real calendar dates (outside "
                           "the years 1–9999); usually a damaged file.", *_RESEND),
+    "number_out_of_range": ("{column} har tal, der ikke er endelige eller er større end {limit} "
+                            "i absolut værdi; typisk en beskadiget fil.",
+                            "{column} has numbers that are not finite or exceed {limit} in "
+                            "absolute value; usually a damaged file.", *_RESEND),
     "integer_out_of_range": ("{column} har tal, der er for store til kolonnen ({target}).",
                              "{column} has numbers too large for the column ({target}).",
                              *_FIX_VALUES),
