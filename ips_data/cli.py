@@ -93,6 +93,27 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import time
+
+    from ips_data.loading.database import load_dataset
+    from ips_data.reports import write_reports
+
+    policy = DisclosurePolicy(threshold=args.threshold)
+    ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of)
+    start = time.perf_counter()
+    try:
+        paths = write_reports(ds, Filters(scope=ALL), policy, args.out,
+                              municipalities=args.municipality or (), region=args.region,
+                              lang=args.lang)
+    finally:
+        ds.close()
+    for path in paths:
+        print(f"wrote {path}")
+    print(f"{len(paths)} report(s) in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from ips_data.sample import generate_sample
 
@@ -125,6 +146,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ips_data.bench.browser import browser_start
 
         result.update(browser_start(data_dir, repeats=max(1, args.repeats // 2)))
+    if args.reports:
+        from ips_data.bench.reports import region_reports
+
+        result.update(region_reports(data_dir, repeats=max(1, args.repeats // 2)))
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -139,7 +164,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"effect summary {name:<11} {figures}")
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
     for key in ("browser_start_to_overview_cold", "browser_start_to_overview_stored",
-                "browser_app_peak_rss_mb"):
+                "browser_app_peak_rss_mb", "reports_region_1084", "reports_written"):
         if key in result:
             print(f"{key:<34} {result[key]}")
     return 0
@@ -176,6 +201,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="disclosure threshold (default 5, never below 3)")
     p.set_defaults(func=cmd_summary)
 
+    p = sub.add_parser("report", help="one-page PDF report per municipality; region summary")
+    _common(p)
+    area = p.add_mutually_exclusive_group(required=True)
+    area.add_argument("--municipality", type=int, action="append", metavar="CODE",
+                      help="municipality code (repeatable): writes <code>-<name>.pdf")
+    area.add_argument("--region", type=int, metavar="CODE",
+                      help="region code: every municipality of it with data, and "
+                      "region-<code>.pdf")
+    p.add_argument("--out", type=Path, required=True, help="folder the PDFs are written to")
+    p.add_argument("--lang", choices=("da", "en"), default="da",
+                   help="language (default: da)")
+    p.add_argument("--threshold", type=int, default=5,
+                   help="disclosure threshold (default 5, never below 3)")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("generate-sample", help="write a deterministic synthetic extract")
     p.add_argument("dir", type=Path)
     p.add_argument("--persons", type=int, default=None)
@@ -190,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--browser", action="store_true",
                    help="also time app start to rendered overview in Chromium (needs the "
                    "test extras)")
+    p.add_argument("--reports", action="store_true",
+                   help="also time writing Region Hovedstaden's PDF reports")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("watch", help="poll the data folder and log every reload")
@@ -208,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, FileExistsError, ValueError) as exc:
+    except (FileNotFoundError, FileExistsError, ValueError, PermissionError) as exc:
         print(f"ips-data: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (RuntimeError, duckdb.Error) as exc:  # data problems: a message, no traceback

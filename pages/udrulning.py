@@ -14,6 +14,7 @@ from ips_data.metrics.rollout_map import MEASURES as MAP_MEASURES
 from ui import bound, charts, rollout_charts, rollout_map, state
 from ui.cards import card
 from ui.i18n import label, t
+from ui.report_buttons import report_downloads
 from ui.rollout_map import MAP_COLUMNS
 from ui.tables import Col, show
 
@@ -178,3 +179,7 @@ if status["caseload_per_fte"].drop_nulls().is_empty():
 else:
     charts.show(rollout_charts.caseload(status, when, CASELOAD_NORM, lang),
                 alt=t("fig_caseload", lang))
+
+
+# One-page PDF reports (built on click, in the page's language)
+report_downloads(sel, status["code"].to_list())

@@ -512,3 +512,19 @@ def test_a_failing_reload_keeps_the_last_good_extract(monkeypatch, tiny_dir: Pat
     assert metric(after, t("participants_arm", "da", arm="IPS")) == ips
     assert any(w.value.startswith(t("load_failed_kept", "da", reason="X").split("(")[0])
                for w in after.warning)
+
+
+@pytest.mark.parametrize(("params", "buttons"), [
+    ({}, ["report_button"]),
+    ({"region": "Region Hovedstaden"}, ["report_button", "report_region_button"]),
+])
+def test_rollout_page_offers_the_pdf_reports(monkeypatch, sample_dir, params, buttons):
+    """The rollout page's report downloads (the PDFs themselves: tests/test_reports.py):
+    the municipality report always, the region summary when a region is chosen."""
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py", params)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert [x for x in labels if x in {t(k, "da") for k in buttons}] == [t(k, "da")
+                                                                         for k in buttons]
+    assert t("report_region_button", "da") in labels or "region" not in params
+    pick = at.selectbox(key="report-kom")
+    assert pick.label == t("report_pick", "da") and pick.value == 101

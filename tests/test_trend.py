@@ -119,3 +119,29 @@ def test_small_years_are_hidden_with_their_next_smallest(tmp_path: Path):
     assert [got[y]["suppressed"] for y in got] == [True, True, False, False]
     assert got[2022]["share_18"] == pytest.approx(3 / 9)
     assert got[2026]["observable"] is False and got[2026]["share_18"] is None
+
+
+def test_the_small_charts_mark_hidden_and_unobservable_years():
+    from ui import overview_charts
+
+    frame = pl.DataFrame({
+        "start_year": [2020, 2021, 2022, 2026], "participants": [7, None, 9, None],
+        "n_18": [None, None, 9, None], "share_18": [None, None, 3 / 9, None],
+        "share_18_low": [None, None, 0.12, None], "share_18_high": [None, None, 0.65, None],
+        "participants_suppressed": [False, True, False, True],
+        "observable": [True, True, True, False], "suppressed": [True, True, False, False],
+    }, schema_overrides={"start_year": pl.Int32, "participants": pl.Int64,
+                         "n_18": pl.Int64})
+    bars = overview_charts.participants_by_year(frame, "da", "<5")
+    assert list(bars.data[0].x) == [2020, 2021, 2022, 2026]
+    assert list(bars.data[0].text) == ["", "<5", "", "<5"]
+    assert [c[1] for c in bars.data[0].customdata] == ["7", "<5", "9", "<5"]
+    line = overview_charts.share_by_year(frame, "da", "<5")
+    shown, gaps = line.data
+    assert list(shown.x) == [2022] and list(shown.y) == [pytest.approx(100 / 3)]
+    assert list(shown.error_y.array) == [pytest.approx(65 - 100 / 3)]
+    assert list(shown.error_y.arrayminus) == [pytest.approx(100 / 3 - 12)]
+    assert list(gaps.x) == [2020, 2021, 2026]
+    assert list(gaps.text) == ["<5", "<5", "–"]  # hidden, hidden, not yet observable
+    assert [c[1] for c in gaps.customdata][-1] == "ikke observerbar endnu"
+    assert line.layout.yaxis.range == (0, 100)

@@ -422,6 +422,18 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "adgang til ({n}).",
                             "The count covers the municipalities of Region Hovedstaden you "
                             "have access to ({n})."),
+    "report_head": ("Rapport til kommunens ledelse (PDF)", "Report for the municipality's "
+                    "leadership (PDF)"),
+    "report_intro": ("En A4-side pr. kommune med tallene pr. {date} for hele kommunen (uden "
+                     "sidens filtre): status, deltagere, job/uddannelse, faktisk og forventet, "
+                     "fidelitet og udviklingen efter startår.",
+                     "One A4 page per municipality with the figures as of {date} for the whole "
+                     "municipality (without the page's filters): status, participants, "
+                     "job/education, observed and expected, fidelity and the trend by start "
+                     "year."),
+    "report_pick": ("Kommune i rapporten", "Municipality of the report"),
+    "report_button": ("Hent rapport (PDF)", "Download report (PDF)"),
+    "report_region_button": ("Hent regionsoversigt (PDF)", "Download region summary (PDF)"),
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
