@@ -31,6 +31,7 @@ from ips_data.loading.file_checks import (
     FileReport,
     Rejection,
     canonical_key,
+    unreadable,
 )
 from ips_data.loading.sqlsafe import LOAD_THREADS, connect, ident
 
@@ -152,10 +153,16 @@ class _CrossFile:
         """Accept or reject the table's files that passed their own rules, oldest first."""
         paths = [str(self.root / report.path) for report, _ in candidates]
         shared_keys = _may_share_keys([facts for _, facts in candidates])
-        unknown = bool(paths) and spec.references_participants and \
-            self._unknown_people_possible(paths)
+        try:
+            unknown = bool(paths) and spec.references_participants and \
+                self._unknown_people_possible(paths)
+        except duckdb.Error:  # a damaged file: each is then checked (and blamed) alone
+            unknown = spec.references_participants
         for (report, facts), path in zip(candidates, paths, strict=True):
-            report.rejections = self._rejections(spec, path, facts, shared_keys, unknown)
+            try:
+                report.rejections = self._rejections(spec, path, facts, shared_keys, unknown)
+            except duckdb.Error as exc:  # e.g. damaged statistics a pushed-down filter read
+                report.rejections = [unreadable(exc)]
             if report.rejections:
                 continue
             report.status = "accepted"
