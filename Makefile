@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: install run test test-quick test-robustness lint browser axe bench docs clean
+.PHONY: install run test test-quick test-robustness lint browser axe bench docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ test-quick: install browser axe lint
 # Only the robustness suite, with its figures printed (-s).
 test-robustness: install browser
 	$(BIN)/python -m pytest -m slow -s tests/test_live_reload.py
+
+# The large fuzz run: 1,200 damaged variants of a small extract's files (byte flips,
+# truncations, swapped footers), validate + load each; prints the figure at the end.
+fuzz: install
+	IPS_FUZZ_VARIANTS=$${IPS_FUZZ_VARIANTS:-1200} $(BIN)/python -m pytest -q -s -m slow \
+	  tests/test_fuzz.py
 
 docs: install
 	$(BIN)/ips-data docs

@@ -1,4 +1,8 @@
-"""`ips-data`: validate an extract, print the summary JSON, generate sample data."""
+"""`ips-data`: validate an extract, print the summary JSON, generate sample data.
+
+Exit codes: 0 done (validate: every file accepted); 1 validate: a file was rejected or the
+extract is incomplete; 2 usage or configuration error (bad option, missing folder); 3 the
+extract could not be read or loaded (the message says which file and why)."""
 
 from __future__ import annotations
 
@@ -8,13 +12,18 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 from ips_data.loading.discovery import resolve_data_dir
+from ips_data.loading.messages import explain, rejected_files_text
 from ips_data.loading.validation import ValidationReport, validate
 from ips_data.metrics.filters import Filters
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
 
 ALL = Scope.everything()  # the whole extract (no access restriction)
+EXIT_USAGE = 2  # bad option, missing folder, bad code
+EXIT_DATA = 3  # the extract could not be read or loaded
 
 
 def _date(text: str) -> date:
@@ -40,9 +49,7 @@ def _print_report(report: ValidationReport) -> None:
         rows = "" if f.rows is None else str(f.rows)
         print(f"{f.path:<{width}}  {f.status:<8}  {rows:>9}")
         for r in f.rejections:
-            where = f" column {r.column}" if r.column else ""
-            rows_txt = f"; {r.rows} rows, e.g. rows {r.row_numbers}" if r.rows else ""
-            print(f"{'':<{width}}    ✗ {r.rule}{where}: {r.message}{rows_txt}")
+            print(f"{'':<{width}}    ✗ {r.rule}: {explain(r, 'en')}")
     for problem in report.problems:
         print(f"problem: {problem}")
     verdict = "all files accepted" if report.ok else f"{len(report.rejected())} file(s) rejected"
@@ -89,6 +96,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     cache_dir = None if args.no_cache else app_cache_dir()
     ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of, cache_dir=cache_dir,
                       cache=not args.no_cache)
+    rejected = [f.path for f in ds.report.rejected()]
+    if rejected:
+        print(f"ips-data: note: {len(rejected)} file(s) rejected and left out of the figures: "
+              f"{rejected_files_text(rejected, 'en')} (see ips-data validate)", file=sys.stderr)
     try:
         if args.by == "municipality":
             doc = _by_municipality(ds, args, policy)
@@ -290,7 +301,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (FileNotFoundError, FileExistsError, ValueError, PermissionError) as exc:
         print(f"ips-data: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except (RuntimeError, duckdb.Error) as exc:  # data problems: a message, no traceback
+        print(f"ips-data: error: the extract could not be read or loaded: {exc}",
+              file=sys.stderr)
+        return EXIT_DATA
 
 
 if __name__ == "__main__":

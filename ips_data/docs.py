@@ -56,9 +56,19 @@ _VALIDATION = f"""## Validation and rejection
 - Checked per file: readable Parquet (a truncated, empty or mid-file-corrupt file is
   rejected, not fatal: every column is read), required columns, types, allowed values,
   ranges, per-row consistency rules, CPR-like ids (`{CPR_PATTERN}`).
+- Checked as loading will read it: every value of every column is read (never answered
+  from the file's statistics); dates must be calendar dates (years 1–9999); numbers must
+  be finite and at most 10^15 in absolute value; integers must fit the type staging casts
+  them to; text must be valid UTF-8.
 - Checked across files: duplicate keys (the file with the newer modification time is
   rejected; the earlier file stays accepted), references (an outcome or cost file with any
-  person_id missing from the accepted participants is rejected), the single price year.
+  person_id missing from the accepted participants is rejected), the single price year,
+  and types: the files of a table are unioned by name into one type per column (DATE with
+  TIMESTAMP_NS gives TIMESTAMP_NS, ...); a newer file whose type would make a value of it
+  or of an older accepted file impossible to cast is rejected (`type_conflict`).
+- Should building the database still fail, the file responsible is found (table by table,
+  file by file), rejected as `load_failed` with the reason in plain words, and the rest
+  is loaded.
 - A rejected file is excluded whole. Each rejection names the file, the rule, the column,
   how many rows break it and up to five (1-based) row numbers, never person_id values.
 - A rejected file never crashes the app and never silently changes a number: the data page
@@ -67,7 +77,9 @@ _VALIDATION = f"""## Validation and rejection
 Rule names in reports: `unreadable_parquet`, `missing_column`, `wrong_type`,
 `missing_value`, `empty_string`, `cpr_like_id`, `value_not_allowed`, `below_minimum`,
 `above_maximum`, `after_as_of`, `duplicate_key`, `duplicate_key_across_files`,
-`unknown_person`, `mixed_price_year`, and each table's row rules below.
+`unknown_person`, `mixed_price_year`, `date_out_of_range`, `number_out_of_range`,
+`integer_out_of_range`,
+`type_conflict`, `load_failed`, and each table's row rules below.
 """
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from ips_data.docs import render_contract_markdown
 from ips_data.formatting import fmt_date, fmt_int, fmt_number
+from ips_data.loading.messages import rejected_files_text
 from ui import report, state
 from ui.cards import card
 from ui.i18n import label, t
@@ -33,7 +34,9 @@ rejected = validation.rejected()
 if validation.ok:
     st.success(t("data_ok", lang), icon=":material/check_circle:")
 elif rejected:
-    st.warning(t("data_rejected", lang, n=len(rejected)), icon=":material/warning:")
+    st.warning(t("data_rejected", lang, n=len(rejected)) + "\n\n" + t(
+        "rejected_files", lang, files=rejected_files_text([f.path for f in rejected], lang)),
+        icon=":material/warning:")
 if validation.problems:
     st.subheader(t("problems", lang))
     st.markdown("\n".join(f"- {p}" for p in validation.problems))
@@ -65,7 +68,7 @@ st.subheader(t("rejections_head", lang))
 if not rejected:
     st.caption(t("no_rejections", lang))
 else:
-    show(report.rejections(validation), [
+    show(report.rejections(validation, lang), [
         Col("path", t("col_path", lang), hidden_by=None),
         Col("rule", t("col_rule", lang), hidden_by=None),
         Col("column", t("col_column", lang), hidden_by=None),

@@ -5,6 +5,7 @@ cards, data health and the published Projekt Inklusion figures."""
 import streamlit as st
 
 from ips_data.formatting import fmt_date, fmt_int
+from ips_data.loading.messages import rejected_files_text
 from ui import charts, overview_charts, state
 from ui.cards import (
     ROW_WIDTHS,
@@ -37,6 +38,9 @@ with head[1]:
         rejected = len(report.rejected())
         st.badge(t("ov_health_bad", lang, n=rejected) if rejected
                  else t("ov_health_problems", lang), icon=":material/warning:", color="orange")
+        if rejected:
+            st.caption(t("rejected_files", lang, files=rejected_files_text(
+                [f.path for f in report.rejected()], lang)))
         state.data_link(sel)
 
 if not state.any_participants(sel):

@@ -354,6 +354,12 @@ def test_rejected_files_are_flagged_and_explained(monkeypatch, sample_dir: Path,
     rejections = page.dataframe[-1].value
     assert list(rejections[t("col_path", "da")]) == ["outcomes/broken.parquet"]
     assert all(rejections[t("col_rule", "da")].str.len() > 0)
+    # in plain words (what, what to do), the engine's own text only as a detail after it
+    assert rejections[t("col_message", "da")][0].startswith("Filen kan ikke læses. Filen "
+                                                            "slutter for tidligt")
+    assert any(t("rejected_files", "da", files="outcomes/broken.parquet") in c.value
+               for c in overview.caption), "the overview names the rejected file"
+    assert t("rejected_files", "da", files="outcomes/broken.parquet") in page.warning[0].value
     assert [e.label for e in page.expander] == [t("contract_show", "da")]
     status = re.escape(t("validated_in", "da", s="S", n="N")).replace("S", r"[\d,]+").replace(
         "N", r"\d+")  # e.g. "valideret på 0,12 s (3 uændrede filer ikke læst igen)"
@@ -487,6 +493,30 @@ def test_rollout_fidelity_profile_of_a_municipality(monkeypatch, sample_dir: Pat
     at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"profil": "151 Ballerup"})
     assert t("profile_total_only", "da") in infos(at)
     assert not any("Kvalitetsmåling mangler" in w.value for w in at.warning)
+
+
+def test_a_failing_reload_keeps_the_last_good_extract(monkeypatch, tiny_dir: Path,
+                                                      tmp_path: Path):
+    """Issue 15: while a reload of the folder fails, the page keeps its numbers and says
+    why (the last good Dataset serves), instead of an error in place of every figure."""
+    from fixtures import participant, write_table
+
+    import ui.state
+    from ips_data.loading.fallback import LoadError
+
+    data = tmp_path / "extract"
+    shutil.copytree(tiny_dir, data)
+    before = run(monkeypatch, data)
+    ips = metric(before, t("participants_arm", "da", arm="IPS"))
+
+    def broken(*args, **kwargs):
+        raise LoadError("the extract cannot be loaded: the file ends too early")
+    monkeypatch.setattr(ui.state, "load_dataset", broken)
+    write_table(data, "participants", [participant("NEW1")], name="new.parquet")
+    after = run(monkeypatch, data)
+    assert metric(after, t("participants_arm", "da", arm="IPS")) == ips
+    assert any(w.value.startswith(t("load_failed_kept", "da", reason="X").split("(")[0])
+               for w in after.warning)
 
 
 @pytest.mark.parametrize(("params", "buttons"), [

@@ -25,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 import threading
@@ -36,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from browser_support import (
     CHROMIUM,
@@ -387,8 +389,26 @@ def _mixed_price_year(root: Path) -> Path:
                        name="lr-price-year.parquet")
 
 
+def _corrupt_but_readable(root: Path) -> Path:
+    """Ten new IPS participants whose file reads fine (footer, statistics, every page) but
+    one end_date was changed in place, as a flipped bit does, to a day in the year 736977:
+    no calendar date, and beyond every timestamp type (the issue's crash)."""
+    people = [participant(f"LR-CR-{i:02d}", "ips", 101, end=date(2023, 5, 1 + i))
+              for i in range(10)]
+    scratch = write_table(root.parent / "scratch", "participants", people, name="cr.parquet")
+    plain = root.parent / "scratch" / "cr-plain.parquet"
+    pq.write_table(pq.read_table(scratch), plain, compression="none", use_dictionary=False)
+    data = plain.read_bytes()
+    day = struct.pack("<i", (date(2023, 5, 4) - date(1970, 1, 1)).days)
+    assert data.count(day) == 1
+    path = root / "participants" / "lr-corrupt-readable.parquet"
+    path.write_bytes(data.replace(day, struct.pack("<i", 268_455_000)))
+    return path
+
+
 BAD = [
     # (id, writer, expected rule)
+    ("corrupt-but-readable", _corrupt_but_readable, "date_out_of_range"),
     ("truncated", _truncated, "unreadable_parquet"),
     ("empty", _empty, "unreadable_parquet"),
     ("wrong-type", _wrong_type, "wrong_type"),
@@ -428,6 +448,7 @@ def test_bad_file_is_rejected_and_changes_no_number(
         # Back on the overview: the data-health warning, and no number moved.
         nav_to(viewer, "nav_overview")
         expect(health_bad(viewer, 1)).to_be_visible()
+        expect(viewer.get_by_text(t("rejected_files", DA, files=rel))).to_be_visible()
         expect(card(viewer)).to_have_text(shown)
         no_exception(viewer)
 

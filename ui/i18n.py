@@ -105,6 +105,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov_health_problems": ("Udtrækket har problemer – se Datagrundlag",
                            "The extract has problems – see Data"),
     "ov_health_link": ("Åbn datagrundlaget", "Open the data page"),
+    "rejected_files": ("Afviste filer: {files}.", "Rejected files: {files}."),
+    "load_failed_kept": ("Det nye udtræk kunne ikke indlæses ({reason}); siden viser fortsat "
+                         "det seneste udtræk, der kunne indlæses.",
+                         "The new extract could not be loaded ({reason}); the page keeps "
+                         "showing the last extract that could be loaded."),
     "ov_no_costs": ("Besparelsen kan ikke vises: udtrækket har ingen omkostningsdata for "
                     "udvælgelsen (se Datagrundlag).",
                     "The saving cannot be shown: the extract has no cost data for the "

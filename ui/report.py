@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from ips_data.contract import TABLES
+from ips_data.loading.messages import Lang, explain
 from ips_data.loading.validation import ValidationReport
 
 
@@ -40,11 +41,13 @@ def files(report: ValidationReport) -> pl.DataFrame:
     ).with_columns(pl.from_epoch("mtime").alias("mtime"))
 
 
-def rejections(report: ValidationReport) -> pl.DataFrame:
-    """One row per broken rule in a rejected file."""
+def rejections(report: ValidationReport, lang: Lang = "da") -> pl.DataFrame:
+    """One row per broken rule in a rejected file, explained in plain words (what is
+    wrong, where, what to do; `ips_data.loading.messages`)."""
     return pl.DataFrame(
         [{"path": f.path, "rule": r.rule, "column": r.column, "rows": r.rows,
-          "row_numbers": ", ".join(map(str, r.row_numbers)) or None, "message": r.message}
+          "row_numbers": ", ".join(map(str, r.row_numbers)) or None,
+          "message": explain(r, lang)}
          for f in report.files for r in f.rejections],
         schema={"path": pl.String, "rule": pl.String, "column": pl.String, "rows": pl.Int64,
                 "row_numbers": pl.String, "message": pl.String},

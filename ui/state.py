@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 import streamlit as st
 from pydantic import ValidationError
@@ -117,15 +118,26 @@ def dataset(lang: Lang) -> Dataset:
         st.error(t("data_dir_missing", lang, path=str(data_dir)))
         st.stop()
     _watch_extract(data_dir, fingerprint)
+    folder = str(data_dir.resolve())
     with st.spinner(t("loading", lang)):
         try:
-            return _load(str(data_dir.resolve()), fingerprint)
-        except RuntimeError as exc:  # the files kept changing while they were loaded
-            st.error(t("load_failed", lang, reason=str(exc)))
-            st.stop()
+            ds = _load(folder, fingerprint)
         except SecretError as exc:  # the perturbation secret cannot be read or created
             st.error(str(exc))
             st.stop()
+        except (RuntimeError, duckdb.Error) as exc:  # kept changing, or cannot be loaded
+            previous = _LAST_GOOD.get(folder)
+            if previous is None:
+                st.error(t("load_failed", lang, reason=str(exc)))
+                st.stop()
+            st.warning(t("load_failed_kept", lang, reason=str(exc)), icon=":material/warning:")
+            return previous  # the last good extract keeps serving
+    _LAST_GOOD[folder] = ds
+    return ds
+
+
+#: The last Dataset each folder loaded, served while a reload of it fails.
+_LAST_GOOD: dict[str, Dataset] = {}
 
 
 # ---------------------------------------------------------------------- engine calls

@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
-from ips_data.loading import store
+from ips_data.loading import fallback, store
 from ips_data.loading.discovery import Discovery, discover
 from ips_data.loading.flight import SingleFlight
 from ips_data.loading.sql_catalog import data_tests, macros, models, queries, query_params
@@ -87,6 +87,11 @@ def _template_dir() -> Path:
             return folder
         return scratch  # a private copy for this process
     return folder
+
+
+def template_file(table: str) -> Path:
+    """The typed, empty Parquet file staging reads with `table`'s files."""
+    return _template_dir() / f"{table}.parquet"
 
 
 @dataclass(frozen=True)
@@ -350,10 +355,17 @@ def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: P
         return Dataset(report=report, con=stored, key_digest=digest)
     try:
         con = build_database(report, threads=threads, secret=secret)
-    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
-        # an accepted file changed or vanished between validation and load
-        _release(lock)
-        return exc
+    except duckdb.Error as exc:
+        if not _unchanged(report, discover(data_dir)):
+            _release(lock)  # an accepted file changed or vanished meanwhile
+            return exc
+        # a file that passed validation still cannot be loaded: reject it, load the rest
+        try:
+            report, con = fallback.load_without_culprits(report, listing, exc,
+                                                         threads=threads, secret=secret)
+        except BaseException:
+            _release(lock)
+            raise
     now = discover(data_dir)
     if _unchanged(report, now):
         saving = None

@@ -10,12 +10,14 @@ whose verdict is remembered is not read again for those either.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 import duckdb
 from pydantic import BaseModel, Field
@@ -27,6 +29,8 @@ from ips_data.contract import (
     TableSpec,
     accepts_physical,
 )
+from ips_data.loading import messages
+from ips_data.loading.sql_catalog import models
 from ips_data.loading.sqlsafe import ident, ident_list
 
 MAX_ROW_NUMBERS = 5
@@ -43,6 +47,9 @@ class Rejection(BaseModel):
         default_factory=list, description="Up to five 1-based row numbers within the file."
     )
     message: str = Field(description="The rule in words; never contains person_id values.")
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="What the plain-language texts need (allowed "
+        "values, bounds, types; for an unreadable file its kind and the engine's own text).")
 
 
 class FileReport(BaseModel):
@@ -64,6 +71,7 @@ class FileFacts:
     key_min: tuple | None  # smallest first key column (canonical type), as a 1-tuple;
     key_max: tuple | None  # None for an empty file
     price_years: tuple[int | None, int | None] | None  # (min, max) for cost files
+    types: tuple[tuple[str, str], ...] = ()  # (contract column, DuckDB type) in the file
 
 
 class _Check(BaseModel):
@@ -72,6 +80,67 @@ class _Check(BaseModel):
     violation: str  # SQL predicate over the file's columns, true for a broken row
     params: dict[str, object] = Field(default_factory=dict)
     message: str
+    explain: dict[str, Any] = Field(default_factory=dict)  # Rejection.params
+
+
+#: Dates every type the load may use holds (DATE, TIMESTAMP, TIMESTAMP WITH TIME ZONE):
+#: a value outside is a damaged file, never a real date of the extract.
+FIRST_DATE = date(1, 1, 1)
+LAST_DATE = date(9999, 12, 31)
+_STAGING_CAST = re.compile(r"cast\(\s*([a-z_0-9]+)\s+as\s+([a-z]+)\s*\)", re.IGNORECASE)
+_STAGING_LIST = re.compile(r"cast\(\s*\[([^\]]*)\]\s+as\s+([a-z]+)\[\]\s*\)", re.IGNORECASE)
+_INTEGER_TARGETS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
+#: Largest magnitude of a number column (amounts, hours, FTE): beyond it a value is a
+#: damaged file, and sums of squares in the intervals would overflow a double.
+NUMBER_LIMIT = 1e15
+
+
+@cache
+def staging_types() -> dict[str, dict[str, str]]:
+    """The type each staging model casts each contract column to (table → column →
+    upper-case type), read from sql/staging: what validation must make sure will work."""
+    out: dict[str, dict[str, str]] = {}
+    for name, sql in models().items():
+        if not name.startswith("stg_"):
+            continue
+        casts = {col: typ.upper() for col, typ in _STAGING_CAST.findall(sql)}
+        for cols, typ in _STAGING_LIST.findall(sql):
+            casts.update({c.strip(): typ.upper() for c in cols.split(",") if c.strip()})
+        out[name.removeprefix("stg_")] = casts
+    return out
+
+
+def _load_checks(spec: TableSpec, present: set[str]) -> Iterator[_Check]:
+    """Values loading or the figures would fail on: dates that are no calendar dates,
+    numbers that are not finite or beyond NUMBER_LIMIT, integers wider than the staging
+    type (columns whose own bounds already exclude them are left out, so a value is not
+    reported twice)."""
+    targets = staging_types().get(spec.name, {})
+    for col in spec.columns:
+        if col.name not in present:
+            continue
+        c = ident(col.name, spec.column_names)
+        bounded = col.minimum is not None and (col.maximum is not None or col.maximum_is_as_of)
+        if col.type is ColumnType.date and not bounded:
+            yield _Check(rule="date_out_of_range", column=col.name,
+                         violation="cast(" + c + " as date) not between $first_date and "
+                         "$last_date", params={"first_date": FIRST_DATE, "last_date": LAST_DATE},
+                         message=messages.english("date_out_of_range", col.name, {}))
+        if col.type is ColumnType.number:
+            yield _Check(rule="number_out_of_range", column=col.name,
+                         violation="not isfinite(cast(" + c + " as double)) or abs(cast(" + c
+                         + " as double)) > $number_limit",
+                         params={"number_limit": NUMBER_LIMIT}, explain={"limit": "10^15"},
+                         message=messages.english("number_out_of_range", col.name,
+                                                  {"limit": "10^15"}))
+        target = targets.get(col.name)
+        if col.type is ColumnType.integer and target in _INTEGER_TARGETS and not bounded \
+                and col.allowed is None:
+            yield _Check(rule="integer_out_of_range", column=col.name,
+                         violation=c + " is not null and try_cast(" + c + " as "
+                         + target + ") is null", explain={"target": target},
+                         message=messages.english("integer_out_of_range", col.name,
+                                                  {"target": target}))
 
 
 def _column_checks(spec: TableSpec, present: set[str], as_of: date) -> Iterator[_Check]:
@@ -97,18 +166,22 @@ def _column_checks(spec: TableSpec, present: set[str], as_of: date) -> Iterator[
                          violation=c + " is not null and not list_contains("
                          + f"$allowed{i}, " + c + ")",
                          params={f"allowed{i}": list(col.allowed)},
+                         explain={"allowed": list(col.allowed)},
                          message=f"{col.name} must be one of {', '.join(map(str, col.allowed))}")
         if col.minimum is not None:
             yield _Check(rule="below_minimum", column=col.name,
                          violation=value + f" < $min{i}", params={f"min{i}": col.minimum},
+                         explain={"minimum": str(col.minimum)},
                          message=f"{col.name} must be ≥ {col.minimum}")
         if col.maximum is not None:
             yield _Check(rule="above_maximum", column=col.name,
                          violation=value + f" > $max{i}", params={f"max{i}": col.maximum},
+                         explain={"maximum": str(col.maximum)},
                          message=f"{col.name} must be ≤ {col.maximum}")
         if col.maximum_is_as_of:
             yield _Check(rule="after_as_of", column=col.name,
                          violation=value + " > $as_of", params={"as_of": as_of},
+                         explain={"as_of": as_of.isoformat()},
                          message=f"{col.name} must be on or before the extract's as_of {as_of}")
     for rule in spec.row_rules:
         if set(rule.columns) <= present:
@@ -132,8 +205,21 @@ def _as_tuple(value) -> tuple | None:
     return value if isinstance(value, tuple) else (value,)
 
 
-def _unreadable(exc: duckdb.Error) -> Rejection:
-    return Rejection(rule="unreadable_parquet", message=str(exc).strip().splitlines()[0])
+def engine_text(exc: BaseException) -> str:
+    """The first line of an engine error, without the temporary folder's path."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    # a quoted absolute path becomes its file name (the report names the file already)
+    return re.sub(r'"(/[^"]*/)([^"/]+)"', r'"\2"', text)
+
+
+def unreadable(exc: BaseException, column: str | None = None,
+               rule: str = "unreadable_parquet") -> Rejection:
+    """A rejection for a file (or one of its columns) the engine cannot read."""
+    text = engine_text(exc)
+    params = {"kind": messages.engine_kind(text), "engine": text}
+    return Rejection(rule=rule, column=column, params=params,
+                     message=messages.english(rule, column, params))
 
 
 def _schema_rejections(spec: TableSpec, types: dict[str, str]) -> list[Rejection]:
@@ -146,6 +232,7 @@ def _schema_rejections(spec: TableSpec, types: dict[str, str]) -> list[Rejection
         elif not accepts_physical(col.type, types[col.name]):
             out.append(Rejection(
                 rule="wrong_type", column=col.name,
+                params={"found": types[col.name], "expected": col.type.value},
                 message=f"{col.name} has type {types[col.name]}, expected {col.type.value}"))
     return out
 
@@ -160,12 +247,22 @@ class FileChecker:
     def _rows(self, sql: str, params: dict) -> list[tuple]:
         return self.con.sql(sql, params=params).fetchall()
 
-    def offenders(self, path: str, where: str, params: dict) -> tuple[int, list[int]]:
-        """How many rows of the file match `where`, and the first five row numbers."""
-        count, numbers = self._rows(
-            "select count(*), list(file_row_number + 1 order by file_row_number)"
-            f"[1:{MAX_ROW_NUMBERS}] from read_parquet($path, file_row_number = true) where "
-            + where, {**params, "path": path})[0]
+    def offenders(self, path: str, where: str, params: dict,
+                  prune: bool = True) -> tuple[int, list[int]]:
+        """How many rows of the file match `where`, and the first five row numbers.
+
+        With `prune` the condition is pushed into the scan, which skips row groups whose
+        footer statistics rule it out; without, every row is read (a damaged page can hold
+        values its statistics do not admit)."""
+        if prune:
+            sql = ("select count(*), list(file_row_number + 1 order by file_row_number)"
+                   f"[1:{MAX_ROW_NUMBERS}] from read_parquet($path, file_row_number = true) "
+                   "where " + where)
+        else:
+            sql = ("select count(*) filter (where " + where + "), list(file_row_number + 1 "
+                   "order by file_row_number) filter (where " + where + f")[1:{MAX_ROW_NUMBERS}]"
+                   " from read_parquet($path, file_row_number = true)")
+        count, numbers = self._rows(sql, {**params, "path": path})[0]
         return int(count), list(numbers or [])
 
     def check(self, spec: TableSpec, path: str, report: FileReport) -> FileFacts | None:
@@ -174,19 +271,23 @@ class FileChecker:
             types = {r[0]: r[1] for r in self._rows(
                 "describe select * from read_parquet($path)", {"path": path})}
         except duckdb.Error as exc:
-            report.rejections.append(_unreadable(exc))
+            report.rejections.append(unreadable(exc))
             return None
         report.rejections = _schema_rejections(spec, types)
         if report.rejections:
             return None
         present = [c for c in spec.column_names if c in types]
         checks = list(_column_checks(spec, set(present), self.as_of))
+        checks += _load_checks(spec, set(present))
         params: dict[str, object] = {"path": path}
         for c in checks:
             params.update(c.params)
         first_key = canonical_key(spec, spec.key[:1])
         aggregates = ["count(*)", "min(" + first_key + ")", "max(" + first_key + ")"]
-        # count() of every contract column makes DuckDB read (so verify) all their pages
+        # count() of every contract column makes DuckDB read and decode (so verify) all their
+        # pages, text as UTF-8 included: the validation connection does not let the footer's
+        # statistics answer a count or a rule's count in place of the data (a damaged page
+        # can hold values they do not admit), see `validation`
         aggregates += ["count(" + ident(c, spec.column_names) + ")" for c in present]
         aggregates += ["count_if(" + c.violation + ")" for c in checks]
         # a 64-bit hash per key, counted in the same scan: fewer distinct hashes than rows
@@ -199,23 +300,35 @@ class FileChecker:
             row = self._rows("select " + ", ".join(aggregates)
                              + " from read_parquet($path)", params)[0]
         except duckdb.Error as exc:  # corrupt pages further into the file
-            report.rejections.append(_unreadable(exc))
+            report.rejections.append(unreadable(exc, self._unreadable_column(spec, path,
+                                                                             present)))
             return None
         report.rows = int(row[0])
         first = 3 + len(present)
         for check, n in zip(checks, row[first:first + len(checks)], strict=True):
             if n:
-                count, numbers = self.offenders(path, check.violation, check.params)
+                count, numbers = self.offenders(path, check.violation, check.params,
+                                                prune=False)
                 report.rejections.append(Rejection(
-                    rule=check.rule, column=check.column, rows=count, row_numbers=numbers,
-                    message=check.message))
+                    rule=check.rule, column=check.column, rows=max(count, int(n)),
+                    row_numbers=numbers, message=check.message, params=check.explain))
         if row[first + len(checks)] < report.rows:
             self._duplicates(spec, path, report)
         if report.rejections:
             return None
         years = (row[-2], row[-1]) if spec.single_price_year else None
         return FileFacts(key_min=_as_tuple(row[1]), key_max=_as_tuple(row[2]),
-                         price_years=years)
+                         price_years=years, types=tuple((c, types[c]) for c in present))
+
+    def _unreadable_column(self, spec: TableSpec, path: str, present: list[str]) -> str | None:
+        """The first contract column that cannot be read on its own (None if each can)."""
+        for column in present:
+            try:
+                self._rows("select bit_xor(hash(" + ident(column, spec.column_names)
+                           + ")) from read_parquet($path)", {"path": path})
+            except duckdb.Error:
+                return column
+        return None
 
     def _duplicates(self, spec: TableSpec, path: str, report: FileReport) -> None:
         keys = ident_list(spec.key, spec.column_names)

@@ -45,7 +45,8 @@ KEEP_LISTINGS = 50  # small JSON reports
 _SUFFIX = ".duckdb"
 _PACKAGE = Path(__file__).resolve().parents[1]
 _CODE = ("contract.py", "loading/database.py", "loading/sql_catalog.py",
-         "loading/validation.py", "loading/file_checks.py")
+         "loading/validation.py", "loading/file_checks.py", "loading/fallback.py",
+         "loading/messages.py", "protection/perturbation.py")
 
 
 def default_cache_dir() -> Path | None:

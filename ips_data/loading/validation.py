@@ -11,14 +11,17 @@ single price year. A rejected file is excluded whole; files are only ever read.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 
 import duckdb
 from pydantic import BaseModel, Field
 
-from ips_data.contract import TABLE_ORDER, TABLES, TableSpec
+from ips_data.contract import CANONICAL_SQL_TYPE, TABLE_ORDER, TABLES, TableSpec
+from ips_data.loading import messages
 from ips_data.loading.discovery import Discovery, FileStat, as_of_date, discover
 from ips_data.loading.file_checks import (
     MAX_ROW_NUMBERS,
@@ -28,8 +31,9 @@ from ips_data.loading.file_checks import (
     FileReport,
     Rejection,
     canonical_key,
+    unreadable,
 )
-from ips_data.loading.sqlsafe import LOAD_THREADS, connect
+from ips_data.loading.sqlsafe import LOAD_THREADS, connect, ident
 
 __all__ = ["FileReport", "Rejection", "ValidationReport", "validate"]
 
@@ -103,6 +107,20 @@ def _may_share_keys(facts: list[FileFacts]) -> bool:
     return any(low <= high for (_, high), (low, _) in pairwise(ranges))
 
 
+#: The column types a union of Parquet files can have (as DESCRIBE prints them): only
+#: these are ever spliced into a cast.
+_UNION_TYPE = re.compile(
+    r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|"
+    r"UBIGINT|UHUGEINT|FLOAT|DOUBLE|VARCHAR|DATE|TIMESTAMP|TIMESTAMP_S|TIMESTAMP_MS|"
+    r"TIMESTAMP_NS|TIMESTAMP WITH TIME ZONE|DECIMAL\(\d{1,2},\d{1,2}\))$")
+
+
+def _template(table: str) -> str:
+    from ips_data.loading.database import template_file  # the loader's typed empty file
+
+    return str(template_file(table))
+
+
 class _CrossFile:
     """The accepted state while each table's files are checked against older ones."""
 
@@ -111,6 +129,12 @@ class _CrossFile:
         self.root = root
         self.accepted: dict[str, list[tuple[str, FileFacts]]] = {name: [] for name in TABLES}
         self.price_year: int | None = None
+        # per table: each contract column's type in the union staging reads (the typed
+        # template plus the accepted files), as DESCRIBE prints it
+        self.union: dict[str, dict[str, str]] = {
+            name: {c.name: CANONICAL_SQL_TYPE[c.type] for c in spec.columns}
+            for name, spec in TABLES.items()}
+        self._next_union: dict[str, str] | None = None
 
     def _paths(self, table: str) -> list[str]:
         return [path for path, _ in self.accepted[table]]
@@ -129,14 +153,22 @@ class _CrossFile:
         """Accept or reject the table's files that passed their own rules, oldest first."""
         paths = [str(self.root / report.path) for report, _ in candidates]
         shared_keys = _may_share_keys([facts for _, facts in candidates])
-        unknown = bool(paths) and spec.references_participants and \
-            self._unknown_people_possible(paths)
+        try:
+            unknown = bool(paths) and spec.references_participants and \
+                self._unknown_people_possible(paths)
+        except duckdb.Error:  # a damaged file: each is then checked (and blamed) alone
+            unknown = spec.references_participants
         for (report, facts), path in zip(candidates, paths, strict=True):
-            report.rejections = self._rejections(spec, path, facts, shared_keys, unknown)
+            try:
+                report.rejections = self._rejections(spec, path, facts, shared_keys, unknown)
+            except duckdb.Error as exc:  # e.g. damaged statistics a pushed-down filter read
+                report.rejections = [unreadable(exc)]
             if report.rejections:
                 continue
             report.status = "accepted"
             self.accepted[spec.name].append((path, facts))
+            if self._next_union is not None:
+                self.union[spec.name] = self._next_union
             if spec.single_price_year and self.price_year is None:
                 self.price_year = facts.price_years[0]
 
@@ -160,9 +192,53 @@ class _CrossFile:
             numbers = sorted(numbers + rows)[:MAX_ROW_NUMBERS]
         return count, numbers
 
+    def _failing_casts(self, spec: TableSpec, path: str, column: str,
+                       to: str) -> tuple[int, list[int]]:
+        c = ident(column, spec.column_names)
+        return self.checker.offenders(
+            path, c + " is not null and try_cast(" + c + " as " + to + ") is null", {})
+
+    def _type_conflicts(self, spec: TableSpec, path: str, facts: FileFacts) -> list[Rejection]:
+        """What loading the file together with the accepted ones would do: read_parquet's
+        union by name gives each column one type (DATE with TIMESTAMP_NS becomes
+        TIMESTAMP_NS, BIGINT with UBIGINT HUGEINT, ...), and a value that cannot be cast to
+        it fails the whole load. A file whose values, or whose older files' values, would
+        not survive that cast is rejected (the older files stay)."""
+        before = self.union[spec.name]
+        self._next_union = None
+        if all(before.get(c) == t for c, t in facts.types):
+            return []
+        files = [_template(spec.name), *self._paths(spec.name), path]
+        now = {name: typ for name, typ, *_ in self.checker.con.sql(
+            "describe select * from read_parquet($files, union_by_name = true)",
+            params={"files": files}).fetchall() if name in before}
+        out = []
+        for column, own in facts.types:
+            union = now.get(column, own)
+            if not _UNION_TYPE.match(union):
+                continue
+            count, numbers = (0, []) if union == own else \
+                self._failing_casts(spec, path, column, union)
+            other = ", ".join(str(Path(p).relative_to(self.root)) for p in self._paths(spec.name))
+            if not count and union != before.get(column):
+                for older, theirs in self.accepted[spec.name]:
+                    if dict(theirs.types).get(column, union) != union and \
+                            self._failing_casts(spec, older, column, union)[0]:
+                        other = str(Path(older).relative_to(self.root))
+                        count = -1
+                        break
+            if count:
+                params = {"found": own, "union": union, "other": other or "?"}
+                out.append(Rejection(
+                    rule="type_conflict", column=column, rows=max(count, 0),
+                    row_numbers=numbers, params=params,
+                    message=messages.english("type_conflict", column, params)))
+        self._next_union = {**before, **now}  # taken when the file is accepted
+        return out
+
     def _rejections(self, spec: TableSpec, path: str, facts: FileFacts, shared_keys: bool,
                     unknown: bool) -> list[Rejection]:
-        out: list[Rejection] = []
+        out: list[Rejection] = self._type_conflicts(spec, path, facts)
         if shared_keys:
             count, numbers = self._shared_keys(spec, path, facts)
             if count:
@@ -189,17 +265,23 @@ class _CrossFile:
                                                         {"py": expected})
                 out.append(Rejection(
                     rule="mixed_price_year", column="price_year", rows=count,
-                    row_numbers=numbers,
+                    row_numbers=numbers, params={"expected": expected},
                     message=f"price_year must be one single value across all cost files "
                     f"(established: {expected})"))
         return out
+
+
+def verdict_key(disc: Discovery, stat: FileStat, as_of: date, table: str) -> tuple:
+    """The key a file's own verdict is remembered under (path, size, mtime, ctime, as_of)."""
+    path = disc.absolute(stat)
+    return (str(path.resolve()), stat.size, stat.mtime_ns, stat.ctime_ns, as_of, table)
 
 
 def _own_verdict(checker: FileChecker, disc: Discovery, spec: TableSpec, stat: FileStat,
                  as_of: date) -> tuple[FileReport, FileFacts | None, bool]:
     """The file's own-rule verdict, remembered or freshly checked; True when remembered."""
     path = disc.absolute(stat)
-    key = (str(path.resolve()), stat.size, stat.mtime_ns, stat.ctime_ns, as_of, spec.name)
+    key = verdict_key(disc, stat, as_of, spec.name)
     remembered = VERDICTS.get(key)
     if remembered is not None:
         return remembered[0], remembered[1], True
@@ -211,9 +293,15 @@ def _own_verdict(checker: FileChecker, disc: Discovery, spec: TableSpec, stat: F
 
 
 def validate(
-    data_dir, as_of: date | None = None, discovery: Discovery | None = None
+    data_dir, as_of: date | None = None, discovery: Discovery | None = None,
+    rejected_at_load: dict[str, Rejection] | None = None,
 ) -> ValidationReport:
-    """Validate every file of the data directory; never modifies a file."""
+    """Validate every file of the data directory; never modifies a file.
+
+    `rejected_at_load` (path relative to the folder → rejection): files the loader could
+    not load although they passed; they are rejected with that reason, and the cross-file
+    rules are applied to the rest as if they were absent."""
+    rejected_at_load = rejected_at_load or {}
     started = time.perf_counter()
     disc = discovery or discover(data_dir)
     as_of = as_of_date(disc, as_of)
@@ -221,6 +309,9 @@ def validate(
     problems: list[str] = [disc.manifest_error] if disc.manifest_error else []
     reused = 0
     con = connect(threads=LOAD_THREADS)
+    # every value is read: footer statistics (which a damaged file may contradict) must not
+    # answer a rule's count in place of the data the load will read
+    con.sql("set disabled_optimizers = 'statistics_propagation'")
     try:
         checker = FileChecker(con, as_of)
         cross = _CrossFile(checker, disc.data_dir)
@@ -230,6 +321,9 @@ def validate(
             for stat in sorted(disc.files_of(name), key=lambda s: (s.mtime_ns, s.relpath)):
                 report, facts, remembered = _own_verdict(checker, disc, spec, stat, as_of)
                 reused += remembered
+                if stat.relpath in rejected_at_load:
+                    report.rejections = [rejected_at_load[stat.relpath]]
+                    facts = None
                 files.append(report)
                 if facts is not None:
                     candidates.append((report, facts))
