@@ -27,7 +27,7 @@ import pytest
 
 import ips_data.metrics
 from ips_data.loading.database import Dataset, load_dataset
-from ips_data.metrics.benchmark import Benchmark, reference_filters
+from ips_data.metrics.benchmark import Benchmark, _reference_filters
 from ips_data.metrics.effect import Funnel
 from ips_data.metrics.fidelity import FidelityProfile
 from ips_data.metrics.filters import Filters
@@ -69,7 +69,7 @@ FUNCTIONS: dict[str, dict] = {
     "trend.start_year_trend": {},
 }
 #: Public functions that take a selection but no extract (checked apart below).
-HELPERS = ("benchmark.reference_filters", "rollout_map.map_frame",
+HELPERS = ("rollout_map.map_frame",
            "rollout_map.selection_codes")
 
 HOVEDSTADEN = Scope.from_entries(["region:1084"])
@@ -190,7 +190,7 @@ def test_helpers_stay_inside_the_scope(sample, scope_id):
     assert set(frame["code"].to_list()) <= set(scope.municipalities)
     # the benchmark's reference population is the whole extract by design (contract 4b:
     # national reference rates), with no municipality or region filter
-    reference = reference_filters(Filters(scope=scope, municipalities=(101,)))
+    reference = _reference_filters(Filters(scope=scope, municipalities=(101,)))
     assert reference.scope.is_all and reference.municipalities == () and reference.region is None
 
 
