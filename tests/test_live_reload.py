@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import cellkey_oracle
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -81,8 +82,9 @@ IPS_CLI = [sys.executable, "-m", "ips_data.cli"]
 
 
 # ------------------------------------------------------------------ the extract copy
-def _sample_counts() -> dict[str, int]:
-    rows = duckdb.sql("select arm, count(*) from read_parquet($p) group by arm",
+def _sample_ids() -> dict[str, list[str]]:
+    """The sample's person ids per arm (the cards show their published count, 5b)."""
+    rows = duckdb.sql("select arm, list(person_id) from read_parquet($p) group by arm",
                       params={"p": str(SAMPLE_DATA / "participants" / "*.parquet")}).fetchall()
     return dict(rows)
 
@@ -108,6 +110,10 @@ class Drop:
     def remove(self, root: Path) -> None:
         for path in reversed(self.paths(root)):
             path.unlink(missing_ok=True)
+
+    def person_ids(self, arm: str) -> list[str]:
+        return [row["person_id"] for table, _, rows in self.files if table == "participants"
+                for row in rows if row["arm"] == arm]
 
 
 # Step 1 (analyst's new delivery): 10 IPS persons in København (101), started 2022, so
@@ -149,7 +155,7 @@ def snapshot(root: Path) -> Snapshot:
 class Extract:
     root: Path
     aside: Path  # outside the data folder: where a folder is moved while it is "gone"
-    base: dict[str, int]  # participants per arm in the sample
+    base: dict[str, list[str]]  # participants' ids per arm in the sample
     baseline: Snapshot
     owned: set[str] = field(default_factory=set)  # files the tests themselves wrote
     checked: bool = False
@@ -158,14 +164,19 @@ class Extract:
         self.owned.update(p.relative_to(self.root).as_posix() for p in drop.paths(self.root))
         drop.write(self.root)
 
-    def count(self, arm: str) -> int:
-        extra = {"ips": lambda d: d.ips, "comparison": lambda d: d.comparison}.get(
-            arm, lambda d: 0)
-        return self.base[arm] + sum(extra(d) for d in DROPS if d.present(self.root))
+    def ids(self, arm: str, plus: Drop | None = None) -> list[str]:
+        """The persons of ``arm`` given which test files are in the folder now (and
+        ``plus``, a drop about to be added)."""
+        drops = [d for d in DROPS if d.present(self.root)] + ([plus] if plus else [])
+        return self.base.get(arm, []) + [i for d in drops for i in d.person_ids(arm)]
 
-    def shown(self, arm: str = "ips") -> str:
-        """The card text for ``arm`` given which test files are in the folder now."""
-        return fmt_int(self.count(arm), DA)
+    def count(self, arm: str) -> int:
+        return len(self.ids(arm))
+
+    def shown(self, arm: str = "ips", plus: Drop | None = None) -> str:
+        """The card text for ``arm``: the published count of its persons (contract 5b,
+        the independent cell-key oracle)."""
+        return fmt_int(cellkey_oracle.count(self.ids(arm, plus)), DA)
 
     def changes(self) -> list[str]:
         """Files of the extract (not the tests' own) that differ from the start."""
@@ -181,7 +192,7 @@ def extract(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Extract]:
     root = Path(shutil.copytree(SAMPLE_DATA, top / "extract"))
     aside = top / "aside"
     aside.mkdir()
-    ex = Extract(root=root, aside=aside, base=_sample_counts(), baseline=snapshot(root))
+    ex = Extract(root=root, aside=aside, base=_sample_ids(), baseline=snapshot(root))
     yield ex
     # The app is stopped by now (its fixture depends on this one). Checked here too
     # when the last test did not run (-k, -x).
@@ -322,13 +333,13 @@ def validate_cli(root: Path) -> subprocess.Popen:
 def test_new_file_shows_without_a_click(tabs: Callable[[str], Page], extract: Extract) -> None:
     viewer = tabs("/")
     before = extract.count("ips")
-    assert before == extract.base["ips"], "the folder is not clean at the start"
+    assert before == len(extract.base["ips"]), "the folder is not clean at the start"
     expect_clean_overview(viewer, extract)
 
     started = time.monotonic()
     extract.add(NEW_DELIVERY)
     assert extract.count("ips") == before + 10
-    expect(card(viewer)).to_have_text(fmt_int(before + 10, DA), timeout=RELOAD_MS)
+    expect(card(viewer)).to_have_text(extract.shown(), timeout=RELOAD_MS)
     seconds = time.monotonic() - started
     expect_clean_overview(viewer, extract)
     print(f"\n[live reload] new delivery shown after {seconds:.1f} s without interaction")
@@ -508,10 +519,10 @@ def test_deleted_file_restores_the_count(tabs: Callable[[str], Page],
         extract.add(NEW_DELIVERY)
         expect(card(viewer)).to_have_text(extract.shown(), timeout=RELOAD_MS)
     expect_clean_overview(viewer, extract)
-    assert extract.count("ips") == extract.base["ips"] + 10
+    assert extract.count("ips") == len(extract.base["ips"]) + 10
 
     NEW_DELIVERY.remove(extract.root)
-    expect(card(viewer)).to_have_text(fmt_int(extract.base["ips"], DA), timeout=RELOAD_MS)
+    expect(card(viewer)).to_have_text(extract.shown(), timeout=RELOAD_MS)
     expect_clean_overview(viewer, extract)
 
 
@@ -547,8 +558,7 @@ def test_many_sessions_while_a_file_comes_and_goes(app: App, browser: Browser,
     for drop in DROPS:
         drop.remove(extract.root)
     base = (extract.shown("ips"), extract.shown("comparison"))
-    new = (fmt_int(extract.count("ips") + STRESS_DROP.ips, DA),
-           fmt_int(extract.count("comparison") + STRESS_DROP.comparison, DA))
+    new = (extract.shown("ips", plus=STRESS_DROP), extract.shown("comparison", plus=STRESS_DROP))
     extract.owned.update(p.relative_to(extract.root).as_posix()
                          for p in STRESS_DROP.paths(extract.root))
     contexts = [watching_context(browser) for _ in range(STRESS_CONTEXTS)]
