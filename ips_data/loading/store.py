@@ -220,7 +220,9 @@ class BackgroundSave:
                 if lock is not None:
                     lock.release()
 
-        self.thread = threading.Thread(target=run, name=f"ips-store-{key}", daemon=True)
+        # not a daemon: the interpreter waits for a pending copy at exit instead of killing
+        # the thread inside DuckDB (which aborts the process: "exception not rethrown")
+        self.thread = threading.Thread(target=run, name=f"ips-store-{key}", daemon=False)
         self.thread.start()
 
     def join(self) -> None:
