@@ -17,6 +17,7 @@ from ips_data.contract import HORIZONS
 from ips_data.loading.database import Dataset
 from ips_data.metrics import published
 from ips_data.metrics.filters import Filters
+from ips_data.metrics.memo import remembered
 from ips_data.metrics.stats import (
     funnel_limits,
     mean_intervals,
@@ -77,6 +78,7 @@ def participants_by_arm(ds: Dataset, filters: Filters, policy: DisclosurePolicy)
                                           total_shown=False))
 
 
+@remembered
 def arm_effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Per horizon and arm: n, not_yet_observable and the three measures with 95 % CIs."""
     params = filters.params()
@@ -102,6 +104,7 @@ def arm_effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.D
     return published.finish(frame)
 
 
+@remembered
 def differences(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """IPS − comparison per horizon and measure from the published parts: Newcombe for
     shares (k′, n′), Welch for weeks (S′/n′, exact variance, n′)."""

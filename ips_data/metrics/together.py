@@ -8,38 +8,43 @@ summary's eight queries take about three quarters of their one-after-the-other t
 
 Results and errors are exactly those of the calls made one after the other (each call
 is independent; `Dataset.query` already lets concurrent callers share one run of the
-same query). Calls made from inside a worker run one after the other in that worker,
-so nested use can never wait for a free worker.
+same query). A caller never waits for a call that no worker has started: it takes such
+a call back and runs it itself, so nested use (the summary inside a page's prefetch)
+can never wait for a free worker, and a busy pool only means less overlap.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-WORKERS = 3
-_PREFIX = "ips-together"
-_POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix=_PREFIX)
+WORKERS = 4
+_POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ips-together")
 
 
 def together(*calls: Callable[[], Any]) -> tuple[Any, ...]:
     """The calls' results in order; the first runs in the calling thread, the others in
     the shared workers. If any call fails, the first failure (in argument order) is
     raised once every call has finished."""
-    if len(calls) < 2 or threading.current_thread().name.startswith(_PREFIX):
+    if len(calls) < 2:
         return tuple(call() for call in calls)
     futures = [_POOL.submit(call) for call in calls[1:]]
-    outcomes: list[tuple[bool, Any]] = []
-    try:
-        outcomes.append((True, calls[0]()))
-    except Exception as exc:  # re-raised below, after the other calls have finished
-        outcomes.append((False, exc))
-    for future in futures:
+    outcomes = [_outcome(calls[0])]
+    for call, future in zip(calls[1:], futures, strict=True):
+        if future.cancel():  # no worker took it yet: run it here
+            outcomes.append(_outcome(call))
+            continue
         exc = future.exception()
         outcomes.append((False, exc) if exc is not None else (True, future.result()))
     for ok, value in outcomes:
         if not ok:
             raise value
     return tuple(value for _, value in outcomes)
+
+
+def _outcome(call: Callable[[], Any]) -> tuple[bool, Any]:
+    try:
+        return True, call()
+    except Exception as exc:  # re-raised by `together`, after the other calls finished
+        return False, exc
