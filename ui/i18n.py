@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ips_data.labels import CODE_LABELS
+from ips_data.labels import CODE_LABELS, Wording
 
 Lang = Literal["da", "en"]
 
@@ -482,14 +482,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "outpatient": ("Ambulant", "Outpatient"),
         "other": ("Andet", "Other"),
     },
-    "status": {
-        "not_started": ("Ikke startet", "Not started"),
-        "agreement": ("Aftale", "Agreement"),
-        "implementing": ("Implementering", "Implementing"),
-        "operating": ("I drift", "Operating"),
-        "stopped": ("Stoppet", "Stopped"),
-        "no_data": ("Ingen data", "No data"),
-    },
+    "status": {**CODE_LABELS["status"], "no_data": ("Ingen data", "No data")},
     "category": {
         "psychiatric_inpatient": ("Psykiatrisk indlæggelse", "Psychiatric inpatient"),
         "psychiatric_outpatient": ("Psykiatrisk ambulant", "Psychiatric outpatient"),
@@ -499,12 +492,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "social_services": ("Sociale indsatser", "Social services"),
         "ips_service": ("IPS-indsats", "IPS service"),
     },
-    "band": {
-        "exemplary": ("Eksemplarisk (115–125)", "Exemplary (115–125)"),
-        "good": ("God (100–114)", "Good (100–114)"),
-        "fair": ("Rimelig (74–99)", "Fair (74–99)"),
-        "not_ips": ("Ikke IPS (≤ 73)", "Not IPS (≤ 73)"),
-    },
+    "band": CODE_LABELS["band"],
     "target_group": {
         "adults": ("Voksne", "Adults"), "youth": ("Unge", "Youth"), "both": ("Begge", "Both"),
     },
@@ -523,19 +511,9 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def t(key: str, lang: Lang, **values: object) -> str:
-    """The text ``key`` in ``lang`` with ``values`` filled in."""
-    da, en = TEXTS[key]
-    text = da if lang == "da" else en
-    return text.format(**values) if values else text
-
-
-def label(kind: str, code: object, lang: Lang) -> str:
-    """The name of a code (``label("arm", "ips", "da") == "IPS"``); unknown → the code."""
-    names = LABELS[kind].get(str(code))
-    if names is None:
-        return "–" if code is None else str(code)
-    return names[0] if lang == "da" else names[1]
+_WORDING = Wording(TEXTS, LABELS)
+t = _WORDING.t
+label = _WORDING.label
 
 
 def code_of(kind: str, text: object) -> object:

@@ -1,13 +1,12 @@
 """Danish (default) and English texts of the PDF reports.
 
-The engine never imports the Streamlit UI, so the reports keep their own texts here
-(the labels of codes are the same words the dashboard uses).
+The engine never imports the Streamlit UI, so the reports keep their own texts here;
+the names of codes and `t`/`label` come from `ips_data.labels`, as the dashboard's do.
 """
 
 from __future__ import annotations
 
-from ips_data.formatting import Lang
-from ips_data.labels import CODE_LABELS
+from ips_data.labels import CODE_LABELS, Wording, in_sentence
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("IPS i {name}", "IPS in {name}"),
@@ -148,33 +147,13 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "arm": CODE_LABELS["arm"],
-    "status": {
-        "not_started": ("Ikke startet", "Not started"), "agreement": ("Aftale", "Agreement"),
-        "implementing": ("Implementering", "Implementing"), "operating": ("I drift", "Operating"),
-        "stopped": ("Stoppet", "Stopped"),
-    },
-    "band": {
-        "exemplary": ("eksemplarisk (115–125)", "exemplary (115–125)"),
-        "good": ("god (100–114)", "good (100–114)"),
-        "fair": ("rimelig (74–99)", "fair (74–99)"),
-        "not_ips": ("ikke IPS (≤ 73)", "not IPS (≤ 73)"),
-    },
+    "status": CODE_LABELS["status"],
+    "band": in_sentence(CODE_LABELS["band"]),
     "target_group": {"adults": ("voksne", "adults"), "youth": ("unge", "youth"),
                      "both": ("voksne og unge", "adults and youth")},
     "fidelity_item": CODE_LABELS["fidelity_item"],
 }
 
-
-def t(key: str, lang: Lang, **values: object) -> str:
-    """The report text ``key`` in ``lang`` with ``values`` filled in."""
-    da, en = TEXTS[key]
-    text = da if lang == "da" else en
-    return text.format(**values) if values else text
-
-
-def label(kind: str, code: object, lang: Lang) -> str:
-    """The name of a code; an unknown code is shown as itself, None as an en dash."""
-    names = LABELS[kind].get(str(code))
-    if names is None:
-        return "–" if code is None else str(code)
-    return names[0] if lang == "da" else names[1]
+_WORDING = Wording(TEXTS, LABELS)
+t = _WORDING.t
+label = _WORDING.label
