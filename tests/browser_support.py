@@ -4,6 +4,11 @@ Chromium, and waiting for Streamlit to settle (no fixed sleeps anywhere).
 `running_app` takes the environment to run with, `settle` a timeout. Starting, probing
 and stopping the app are `ips_data.bench.browser`'s (what `ips-data bench --browser`
 measures), so the tests run the app exactly as `make run` and the benchmark do.
+
+The fixtures a module of tests on the sample extract shares (one app, one browser, one
+context; a tab per test) are here too; a test module takes them under the names its tests
+ask for: ``app = sample_app``, ``browser = module_browser``,
+``context = module_context(accept_downloads=True)``, ``page = tab``.
 """
 
 from __future__ import annotations
@@ -32,6 +37,17 @@ LAUNCH_ARGS = [
 START_TIMEOUT_S = 60.0
 SETTLE_MS = 45_000  # a first page load validates the extract; charts render in software
 UI_MS = 10_000
+#: The marks of a module of browser tests (``pytestmark = BROWSER_TEST_MARKS``): selected
+#: by ``-m browser``, skipped where Debian's Chromium is missing.
+BROWSER_TEST_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
+]
+# The sample extract with the default threshold (5) and the app's default cache folder.
+SAMPLE_APP_ENV: dict[str, str | None] = {
+    "IPS_DATA_DIR": str(SAMPLE_DATA), "IPS_SUPPRESSION_THRESHOLD": None, "IPS_CACHE_DIR": None,
+}
 
 # Counts every switch of the app's script state to "running", so a test can wait for
 # the rerun an interaction causes instead of racing it (add with add_init_script).
@@ -117,24 +133,25 @@ def settle(page: Page, timeout: int = SETTLE_MS) -> None:
         pytest.fail(f"{page.url} shows an exception:\n{shown}", pytrace=False)
 
 
-def rerun(page: Page, action: Callable[[], None]) -> None:
-    """Do ``action`` (which makes the app rerun), wait for that rerun, then settle.
-    Needs `RUN_COUNTER` in the page."""
+def rerun(page: Page, action: Callable[[], None], timeout: int = SETTLE_MS) -> None:
+    """Do ``action`` (which makes the app rerun), wait for that rerun, then settle (each
+    within ``timeout`` ms). Needs `RUN_COUNTER` in the page."""
     before = page.evaluate("window.__stRuns")
     action()
     page.wait_for_function("n => window.__stRuns > n", arg=before, polling=100,
-                           timeout=SETTLE_MS)
-    settle(page)
+                           timeout=timeout)
+    settle(page, timeout)
 
 
 def heading(page: Page, text: str) -> Locator:
     return page.get_by_role("heading", name=text, exact=True)
 
 
-def open_page(page: Page, app: App, path: str) -> None:
+def open_page(page: Page, app: App, path: str, timeout: int = SETTLE_MS) -> None:
+    """Open ``path`` of the app in ``page`` and settle within ``timeout`` ms; not a 404."""
     app.visits += 1
     page.goto(app.url + path)
-    settle(page)
+    settle(page, timeout)
     expect(heading(page, "Page not found")).to_have_count(0)
 
 
@@ -160,3 +177,46 @@ def new_context(browser: Browser, *init_scripts: str, **options) -> BrowserConte
     ctx.set_default_timeout(UI_MS)
     return ctx
 
+
+
+# ------------------------------------------------- fixtures shared by a module of tests
+@pytest.fixture(scope="module")
+def sample_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The app on the sample extract (`SAMPLE_APP_ENV`), one for the test module."""
+    with running_app(tmp_path_factory.mktemp("app") / "streamlit.log",
+                     SAMPLE_APP_ENV) as shared:
+        yield shared
+
+
+@pytest.fixture(scope="module")
+def module_browser() -> Iterator[Browser]:
+    """Debian's Chromium (`chromium`), one for the test module."""
+    with chromium() as shared:
+        yield shared
+
+
+def module_context(**options: object) -> Callable[..., Iterator[BrowserContext]]:
+    """A module-scoped fixture: one `new_context` with ``options`` on the module's
+    ``browser`` (so the HTTP cache keeps the big JS chunks), closed after its tests."""
+
+    @pytest.fixture(scope="module")
+    def context(browser: Browser) -> Iterator[BrowserContext]:
+        ctx = new_context(browser, **options)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+    return context
+
+
+@pytest.fixture
+def tab(app: App, context: BrowserContext) -> Iterator[Page]:
+    """A new tab (its own Streamlit session) in the module's ``context``; closed after
+    the test, which fails if the module's ``app`` has died meanwhile."""
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        page.close()
+        app.check_alive()

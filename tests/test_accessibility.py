@@ -15,36 +15,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import browser_support
 import pytest
 from axe_support import assert_accessible, axe_available
 from browser_support import (
-    CHROMIUM,
+    BROWSER_TEST_MARKS,
     ROOT,
-    SAMPLE_DATA,
     App,
-    chromium,
     heading,
-    new_context,
-    running_app,
+    module_browser,
+    module_context,
+    sample_app,
     settle,
+    tab,
 )
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from ui.i18n import t
 
-APP_ENV = {"IPS_DATA_DIR": str(SAMPLE_DATA), "IPS_SUPPRESSION_THRESHOLD": None,
-           "IPS_CACHE_DIR": None}
 SHOTS = ROOT / "test-results" / "a11y"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 # url path -> the i18n key of the page's title (the statement page is linked, not listed)
 PAGES = {
@@ -57,51 +52,20 @@ NOBODY = "region=Region+Nordjylland"  # the sample extract has nobody outside Ho
 SETTLE_SLOW_MS = 150_000
 
 
+# browser_support's, with the time the effect page needs to settle
 def open_page(page: Page, app: App, path: str) -> None:
-    app.visits += 1
-    page.goto(app.url + path)
-    settle(page, SETTLE_SLOW_MS)
-    expect(heading(page, "Page not found")).to_have_count(0)
+    browser_support.open_page(page, app, path, SETTLE_SLOW_MS)
 
 
 def rerun(page: Page, action: Callable[[], None]) -> None:
-    """Do ``action`` (which makes the app rerun), wait for that rerun, then settle."""
-    before = page.evaluate("window.__stRuns")
-    action()
-    page.wait_for_function("n => window.__stRuns > n", arg=before, polling=100,
-                           timeout=SETTLE_SLOW_MS)
-    settle(page, SETTLE_SLOW_MS)
+    browser_support.rerun(page, action, SETTLE_SLOW_MS)
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    with running_app(tmp_path_factory.mktemp("app") / "streamlit.log", APP_ENV) as shared:
-        yield shared
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as shared:
-        yield shared
-
-
-@pytest.fixture(scope="module")
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = new_context(browser, accept_downloads=True)
-    try:
-        yield ctx
-    finally:
-        ctx.close()
-
-
-@pytest.fixture
-def page(app: App, context: BrowserContext) -> Iterator[Page]:
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        tab.close()
-        app.check_alive()
+# One app, one browser and one context for the module; a tab (own session) per test.
+app = sample_app
+browser = module_browser
+context = module_context(accept_downloads=True)
+page = tab
 
 
 def url(path: str, lang: str, *params: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -20,31 +19,27 @@ import cellkey_oracle
 import duckdb
 import pytest
 from browser_support import (
-    CHROMIUM,
+    BROWSER_TEST_MARKS,
+    SAMPLE_APP_ENV,
     SAMPLE_DATA,
     App,
-    chromium,
     heading,
-    new_context,
+    module_browser,
+    module_context,
     open_page,
     rerun,
     running_app,
+    sample_app,
+    tab,
 )
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from ips_data.municipalities import MUNICIPALITIES
 from ui.i18n import label, t
 
-# The sample extract with the default threshold (5) and the app's default cache folder.
-APP_ENV = {"IPS_DATA_DIR": str(SAMPLE_DATA), "IPS_SUPPRESSION_THRESHOLD": None,
-           "IPS_CACHE_DIR": None}
-SUPPRESSED = "<5"  # the default threshold is 5 (IPS_SUPPRESSION_THRESHOLD is unset below)
+SUPPRESSED = "<5"  # the default threshold is 5 (SAMPLE_APP_ENV unsets IPS_SUPPRESSION_THRESHOLD)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 # url path -> i18n keys of the page's title and of its navigation entry
 TITLE = {
@@ -56,35 +51,11 @@ NAV = {
     "/udrulning": "nav_rollout", "/data": "nav_data",
 }
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    with running_app(tmp_path_factory.mktemp("app") / "streamlit.log", APP_ENV) as shared:
-        yield shared
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as shared:
-        yield shared
-
-
-@pytest.fixture(scope="module")
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = new_context(browser, accept_downloads=True)
-    try:
-        yield ctx
-    finally:
-        ctx.close()
-
-
-@pytest.fixture
-def page(app: App, context: BrowserContext) -> Iterator[Page]:
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        tab.close()
-        app.check_alive()
+# One app, one browser and one context for the module; a tab (own session) per test.
+app = sample_app
+browser = module_browser
+context = module_context(accept_downloads=True)
+page = tab
 
 
 # --------------------------------------------------------------------------- helpers
@@ -146,7 +117,7 @@ def test_deep_link_as_the_first_visit_after_start(page: Page, app: App,
     if app.visits == 0:
         _first_visit(page, app)
         return
-    with running_app(tmp_path / "streamlit.log", APP_ENV) as fresh:
+    with running_app(tmp_path / "streamlit.log", SAMPLE_APP_ENV) as fresh:
         tab = context.new_page()
         try:
             _first_visit(tab, fresh)

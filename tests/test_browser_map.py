@@ -10,61 +10,34 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    SAMPLE_DATA,
+    BROWSER_TEST_MARKS,
     App,
-    chromium,
-    new_context,
+    module_browser,
+    module_context,
     open_page,
     rerun,
-    running_app,
+    sample_app,
+    tab,
 )
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from ips_data.geo.boundaries import ATTRIBUTION
 from ui.i18n import label, t
 
-APP_ENV = {"IPS_DATA_DIR": str(SAMPLE_DATA), "IPS_SUPPRESSION_THRESHOLD": None,
-           "IPS_CACHE_DIR": None}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 MAP_SERVERS = ("cdn.plot.ly", "tile", "openstreetmap", "mapbox", "carto")
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    with running_app(tmp_path_factory.mktemp("app") / "streamlit.log", APP_ENV) as shared:
-        yield shared
-
-
-@pytest.fixture(scope="module")
-def context() -> Iterator[BrowserContext]:
-    with chromium() as browser:
-        ctx = new_context(browser)
-        try:
-            yield ctx
-        finally:
-            ctx.close()
-
-
-@pytest.fixture
-def page(app: App, context: BrowserContext) -> Iterator[Page]:
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        tab.close()
-        app.check_alive()
+# One app, one browser and one context for the module; a tab (own session) per test.
+app = sample_app
+browser = module_browser
+context = module_context()
+page = tab
 
 
 def _external(page: Page) -> list[str]:
