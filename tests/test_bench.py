@@ -4,7 +4,9 @@ table lists, and never writes into the data folder."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,18 @@ def test_p95_is_the_nearest_rank(values, expected):
     assert p95(values) == expected
 
 
+def test_cpu_counters_follow_work_done():
+    """The crowd's CPU accounting: a busy loop in this process shows in both counters."""
+    from ips_data.bench.crowd import machine_busy_s, process_cpu_s
+
+    own, busy = process_cpu_s(os.getpid()), machine_busy_s()
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    assert process_cpu_s(os.getpid()) - own >= 0.25
+    assert machine_busy_s() - busy >= 0.25
+
+
 def test_cli_figures_time_whole_processes_and_leave_the_extract_alone(tmp_path):
     from ips_data.bench.process import cli_figures
 
@@ -109,3 +123,6 @@ def test_felt_figures_per_page_and_for_concurrent_sessions(tmp_path):
             assert figures[what]["runs"] == 1 and figures[what]["min_ms"] > 0, what
     assert together["sessions"] == 4 and 0 < together["median_ms"] <= together["p95_ms"]
     assert together["app_peak_rss_mb"] > 50
+    # the app worked for the four reruns, and the CPU figures add up within the wall time
+    assert together["app_cpu_s"] > 0 and together["other_cpu_s"] >= 0
+    assert together["app_cpu_s"] + together["other_cpu_s"] <= 2 * together["wall_s"] + 0.5

@@ -79,12 +79,14 @@ def forest_crude_adjusted(crude: pl.DataFrame, adjusted: pl.DataFrame, measure: 
 
 def _limit_lines(fig: go.Figure, curve: pl.DataFrame, prefix: str, colour: str,
                  lang: Lang) -> None:
-    n = curve["n"].to_list()
+    # numpy arrays: validated as a whole and sent as typed binary arrays (plotly ≥ 6),
+    # not 200-element lists checked value by value (the funnel took 41 ms to build)
+    n = curve["n"].to_numpy()
     for level, dash in (("95", "dash"), ("998", "dot")):
         name = t(f"limit_{prefix}_{level}", lang)
         for side in ("lower", "upper"):
             fig.add_trace(go.Scatter(
-                x=n, y=[v * 100 for v in curve[f"{prefix}_{side}_{level}"].to_list()],
+                x=n, y=curve[f"{prefix}_{side}_{level}"].to_numpy() * 100,
                 mode="lines", name=name, legendgroup=f"{prefix}{level}",
                 showlegend=side == "lower", hoverinfo="skip",
                 line={"color": colour, "dash": dash, "width": 1.3}))
