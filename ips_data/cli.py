@@ -100,19 +100,28 @@ def _import_soon(module: str) -> threading.Thread:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from ips_data.loading import detached
     from ips_data.loading.database import load_dataset
     from ips_data.loading.store import app_cache_dir
-    from ips_data.metrics.summary import build_summary
 
-    # the intervals' t and binomial quantiles (ips_data.metrics.stats) need scipy.special,
-    # ~0.1 s of imports: done while the database opens and the first queries run
-    importing = _import_soon("scipy.special")
     filters = _summary_filters(args, tuple(args.municipality or ()))
     policy = DisclosurePolicy(threshold=args.threshold, perturb=not args.exact)
     cache_dir = None if args.no_cache else app_cache_dir()
-    ds = load_dataset(resolve_data_dir(args.data_dir), as_of=args.as_of, cache_dir=cache_dir,
-                      cache=not args.no_cache)
+    data_dir = resolve_data_dir(args.data_dir)
+    # the extract is opened (or validated and built: seconds, nearly all inside DuckDB,
+    # which releases the GIL) in a worker while this thread imports the metrics (numpy,
+    # polars code, ~0.1 s); the intervals' t and binomial quantiles need scipy.special
+    # (~0.1 s more), imported meanwhile in a thread of its own, so that it also overlaps
+    # with the first queries when the stored database opens at once
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ips-load") as pool:
+        loading = pool.submit(load_dataset, data_dir, as_of=args.as_of, cache_dir=cache_dir,
+                              cache=not args.no_cache)
+        from ips_data.metrics.summary import build_summary
+
+        importing = _import_soon("scipy.special")
+        ds = loading.result()
     rejected = [f.path for f in ds.report.rejected()]
     if rejected:
         print(f"ips-data: note: {len(rejected)} file(s) rejected and left out of the figures: "
