@@ -46,6 +46,7 @@ with head[1]:
 if not state.any_participants(sel):
     st.info(t("no_selection", lang))
     st.stop()
+state.prefetch(sel, "summary", "start_year_trend")  # side by side
 summary = state.call(sel, "summary")
 
 st.subheader(t("participants", lang))

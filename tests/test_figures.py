@@ -92,3 +92,23 @@ def test_content_cache_reuses_only_for_equal_contents():
     cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "en"), make("e"))  # evicts the oldest
     cache.get_or_make((pl.DataFrame({"x": [1, 2]}), "da"), make("f"))
     assert made == ["a", "c", "d", "e", "f"]
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_inlined_values_reach_the_sent_dict_not_the_figure(cached):
+    """A choropleth's boundaries travel as a token in the figure (no validation, no
+    copies) and as the value itself in what is sent; a string that is not a token stays."""
+    shapes = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": 1},
+         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}
+    fig = go.Figure()
+    token = figures.inline(fig, shapes)
+    fig.add_trace(go.Choropleth(geojson=token, locations=[1], z=[1],
+                                featureidkey="properties.id", name=token + "x"))
+    if cached:
+        fig._ips_frozen = True
+    assert fig.data[0].geojson == token  # the figure holds only the token
+    sent = figures.spec(fig)["data"][0]
+    assert sent["geojson"] is shapes  # shared, not copied
+    assert sent["name"] == token + "x"
+    assert figures.spec(fig)["data"][0]["geojson"] is shapes  # again (cached or rebuilt)

@@ -62,6 +62,25 @@ def test_noise_table_bounds_exactly(key_sum, expected):
     assert frame.select(pt.noise_expr(pl.col("k")))[0, 0] == expected
 
 
+@pytest.mark.parametrize("keys", [
+    [], [None], [0], [pt.TWO_64 - 1], [pt.TWO_64 - 1, pt.TWO_64 - 1, 5],
+    [2**63, 2**63, None, 1], [(i * 0x9E3779B97F4A7C15) % pt.TWO_64 for i in range(5000)],
+])
+def test_keys_combined_per_group_match_the_plain_sum(keys):
+    """The vectorised sum (two 32-bit halves) equals `combine_keys`, near 2^64 too."""
+    frame = pl.DataFrame({"g": [i % 3 for i in range(len(keys))], "k": keys,
+                          "j": list(reversed(keys))}, schema={"g": pl.Int64, "k": pl.UInt64,
+                                                              "j": pl.UInt64})
+    got = pt.combine_keys_by(frame, "g", ("k", "j"))
+    for g in range(3):
+        rows = [i for i in range(len(keys)) if i % 3 == g]
+        if not rows:
+            assert g not in got
+            continue
+        assert got[g] == (pt.combine_keys(keys[i] for i in rows),
+                          pt.combine_keys(list(reversed(keys))[i] for i in rows))
+
+
 def test_noise_is_at_most_two_and_has_mean_zero_over_the_key_range():
     # the integers M in [0, 2^64) that give each v, counted exactly
     bounds = [0, *(b for b, _ in pt._M_BOUNDS)]

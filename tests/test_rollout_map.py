@@ -19,6 +19,7 @@ from ips_data.metrics import rollout_map as engine
 from ips_data.metrics.filters import Filters
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.scopes import Scope
+from ui import figures
 from ui.charts import STATUS_COLOURS
 from ui.i18n import label
 from ui.rollout_map import (
@@ -200,10 +201,12 @@ def test_every_municipality_of_the_selection_is_drawn_once(filters, measure):
     _frame, fig = _figure(f, measure)
     drawn = _drawn(fig)
     assert sorted(drawn) == engine.selection_codes(f)  # each exactly once
-    for trace in _choropleths(fig):
-        assert trace.featureidkey == "properties.municipality_code"
-        ids = {feat["properties"]["municipality_code"] for feat in trace.geojson["features"]}
-        assert {int(c) for c in trace.locations} <= ids  # its own boundaries go along
+    sent = [t for t in figures.spec(fig)["data"] if t["type"] == "choropleth"]  # as sent
+    assert len(sent) == len(_choropleths(fig))
+    for trace in sent:
+        assert trace["featureidkey"] == "properties.municipality_code"
+        ids = {feat["properties"]["municipality_code"] for feat in trace["geojson"]["features"]}
+        assert {int(c) for c in trace["locations"]} <= ids  # its own boundaries go along
     for name in {trace.geo for trace in fig.data}:
         subplot = fig.layout[name]
         assert subplot.fitbounds == "locations" and subplot.visible is False
@@ -236,8 +239,9 @@ def test_no_world_outline_is_downloaded(measure):
         traces = [t for t in fig.data if (t.geo or "geo") == name]
         assert traces[0].type == "scattergeo"
         assert traces[0].locations is None and traces[0].locationmode is None
-    assert all(t.geojson is not None and not isinstance(t.geojson, str)
-               for t in _choropleths(fig))  # inline boundaries, never a URL
+    sent = [t for t in figures.spec(fig)["data"] if t["type"] == "choropleth"]
+    assert sent and all(isinstance(t["geojson"], dict) and t["geojson"]["features"]
+                        for t in sent)  # inline boundaries in what is sent, never a URL
 
 
 def test_colours_follow_the_status():

@@ -12,7 +12,7 @@ from ips_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct
 from ips_data.metrics.benchmark import Benchmark
 from ui import adjusted_charts, bound, charts, state
 from ui.cards import card, difference_text
-from ui.i18n import label, t
+from ui.i18n import code_of, label, t
 from ui.tables import Col, show
 
 FUNNEL_KINDS = ("adjusted", "crude")
@@ -167,6 +167,13 @@ def _crude_funnel(sel: state.Selection) -> None:
         Col("outside_998", t("funnel_out998", lang), "bool"),
     ], sel, name="tragt_18m", title=t("fig_funnel", lang), height=380,
         sort=("n", "share", "municipality_code"))
+
+
+def benchmark_request() -> str:
+    """The engine call `benchmark_section` will make (for `state.prefetch`): the crude
+    funnel when the switch (or the address) says so, else the benchmark."""
+    raw = st.session_state.get("tragt", st.query_params.get("tragt"))
+    return "funnel" if code_of("funnel_kind", raw) == "crude" else "benchmark"
 
 
 def benchmark_section(sel: state.Selection) -> None:

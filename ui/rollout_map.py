@@ -97,12 +97,12 @@ def _hover_texts(rows: list[dict], lang: Lang, hidden: str, kind: str) -> list[s
     return out
 
 
-def _fill(rows: list[dict], geo: str, colour: str, name: str, legend: bool,
+def _fill(fig: go.Figure, rows: list[dict], geo: str, colour: str, name: str, legend: bool,
           group: str, hover: dict[int, str], border: str = BORDER) -> go.Choropleth:
-    """Municipalities `rows` in one flat colour."""
+    """Municipalities `rows` in one flat colour (their boundaries inlined into `fig`)."""
     codes = [r["code"] for r in rows]
     return go.Choropleth(
-        geojson=boundaries(codes), featureidkey=FEATURE_ID, locations=codes,
+        geojson=figures.inline(fig, boundaries(codes)), featureidkey=FEATURE_ID, locations=codes,
         z=[0] * len(codes), colorscale=[[0, colour], [1, colour]], showscale=False,
         marker={"line": {"color": border, "width": 0.6}}, geo=geo, name=name,
         showlegend=legend, legendgroup=group, text=[hover[c] for c in codes],
@@ -162,11 +162,11 @@ def _status_traces(fig: go.Figure, part: list[dict], geo: str, lang: Lang,
         if not rows:
             continue
         if status == NO_DATA:
-            fig.add_trace(_fill(rows, geo, NO_DATA_FILL, t("map_no_data", lang),
+            fig.add_trace(_fill(fig, rows, geo, NO_DATA_FILL, t("map_no_data", lang),
                                 status not in legend_done, status, hover, NO_DATA_BORDER))
             legend_done.add(status)
             continue
-        fig.add_trace(_fill(rows, geo, STATUS_COLOURS[status], label("status", status, lang),
+        fig.add_trace(_fill(fig, rows, geo, STATUS_COLOURS[status], label("status", status, lang),
                             False, status, hover))
         fig.add_trace(go.Scattergeo(
             lon=[r["lon"] for r in rows], lat=[r["lat"] for r in rows], mode="markers",
@@ -188,7 +188,8 @@ def _measure_traces(fig: go.Figure, part: list[dict], geo: str, measure: str, la
         codes = [r["code"] for r in shown]
         scale = 100.0 if measure == "share_18" else 1.0
         fig.add_trace(go.Choropleth(
-            geojson=boundaries(codes), featureidkey=FEATURE_ID, locations=codes,
+            geojson=figures.inline(fig, boundaries(codes)), featureidkey=FEATURE_ID,
+            locations=codes,
             z=[r["value"] * scale for r in shown], coloraxis="coloraxis", geo=geo,
             marker={"line": {"color": BORDER, "width": 0.6}}, showlegend=False,
             name=label("map_measure", measure, lang), text=[hover[c] for c in codes],
@@ -198,7 +199,7 @@ def _measure_traces(fig: go.Figure, part: list[dict], geo: str, measure: str, la
             ("no_data", NO_DATA_FILL, t("map_no_data", lang))):
         rows = [r for r in part if r["state"] == state]
         if rows:
-            fig.add_trace(_fill(rows, geo, colour, name, state not in legend_done, state,
+            fig.add_trace(_fill(fig, rows, geo, colour, name, state not in legend_done, state,
                                 hover, NO_DATA_BORDER if state == "no_data" else BORDER))
             legend_done.add(state)
     hidden_rows = [r for r in part if r["state"] == "suppressed"]

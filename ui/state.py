@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ import polars as pl
 import streamlit as st
 from pydantic import ValidationError
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from ips_data.contract import AGE_BANDS, ARMS, EARLIEST_START
 from ips_data.formatting import fmt_date
@@ -42,6 +44,7 @@ from ips_data.metrics import (
 )
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary, effect_summary
+from ips_data.metrics.together import together
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
@@ -196,6 +199,28 @@ def call(sel: Selection, name: str, *, filters: Filters | None = None, **kwargs:
     f = sel.filters if filters is None else filters
     return _cached(sel.ds, _data_version(sel.ds, name), name, f.model_dump_json(),
                    sel.policy.threshold, tuple(sorted(kwargs.items())))
+
+
+def prefetch(sel: Selection, *requests: str | tuple[str, dict[str, Any]]) -> None:
+    """Compute a page's engine calls side by side before the page asks for them one by
+    one: each request is a `call` name, or (name, keyword arguments). The calls run in
+    the engine's workers (`ips_data.metrics.together`) with this run's script context,
+    so their results land in the same cache that `call` reads; DuckDB releases the GIL
+    while it works, so the queries overlap. A failure is raised here, in the page's
+    thread (the first one, once every request has finished)."""
+    ctx = get_script_run_ctx()
+
+    def one(name: str, kwargs: dict[str, Any]) -> Callable[[], None]:
+        def run() -> None:
+            thread = threading.current_thread()
+            add_script_run_ctx(thread, ctx)
+            try:
+                call(sel, name, **kwargs)
+            finally:
+                add_script_run_ctx(thread, None)
+        return run
+
+    together(*(one(r, {}) if isinstance(r, str) else one(*r) for r in requests))
 
 
 def timeline(sel: Selection) -> pl.DataFrame:

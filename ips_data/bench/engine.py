@@ -31,9 +31,19 @@ from pathlib import Path
 from ips_data.loading.database import Dataset, load_dataset
 from ips_data.loading.file_checks import VERDICTS
 from ips_data.loading.validation import validate
-from ips_data.metrics import adjusted, benchmark, costs, effect, rollout
+from ips_data.metrics import (
+    adjusted,
+    benchmark,
+    costs,
+    effect,
+    fidelity,
+    rollout,
+    rollout_map,
+    trend,
+)
 from ips_data.metrics.filters import Filters
-from ips_data.metrics.summary import build_summary
+from ips_data.metrics.summary import build_summary, effect_summary
+from ips_data.metrics.together import together
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
 
@@ -51,27 +61,37 @@ FILTER_CHANGES = (
 
 
 def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
-    """Each page's complete set of engine calls for one filter state."""
+    """Each page's engine calls for one filter state, as its default view makes them
+    (the effect page computes only the open breakdown tab, age band, and the adjusted
+    funnel; the overview computes its summary and trend side by side)."""
+    hovedstaden = Filters(scope=f.scope, region=1084)
     return {
-        "overview": lambda: build_summary(ds, f, POLICY),
+        "overview": lambda: (
+            effect.participants_by_arm(ds, f, POLICY),
+            together(lambda: build_summary(ds, f, POLICY),
+                     lambda: trend.start_year_trend(ds, f, POLICY)),
+        ),
         "effect": lambda: (
-            effect.arm_effects(ds, f, POLICY), effect.differences(ds, f, POLICY),
-            [effect.effect_by_group(ds, f, POLICY, horizon=18, dimension=d)
-             for d in ("start_year", "age_band", "sex", "benefit_at_start", "treatment_unit")],
-            # the funnel shown by default is the adjusted one (benchmark); the crude
-            # funnel (effect.funnel) is computed only when switched to
-            adjusted.adjusted_differences(ds, f, POLICY),
+            effect.participants_by_arm(ds, f, POLICY),
+            effect.arm_effects(ds, f, POLICY), effect_summary(ds, f, POLICY),
+            effect.differences(ds, f, POLICY), adjusted.adjusted_differences(ds, f, POLICY),
             adjusted.balance(ds, f, POLICY, horizon=18),
+            [effect.effect_by_group(ds, f, POLICY, horizon=18, dimension=d)
+             for d in ("start_year", "age_band")],
             benchmark.benchmark(ds, f, POLICY),
         ),
         "costs": lambda: (
+            effect.participants_by_arm(ds, f, POLICY),
             costs.arm_costs(ds, f, POLICY), costs.savings(ds, f, POLICY),
             costs.costs_by_category(ds, f, POLICY),
             costs.savings_by_municipality(ds, f, POLICY, horizon=18),
         ),
         "rollout": lambda: (
-            rollout.municipality_status(ds, f, POLICY), rollout.timeline(ds, f),
-            rollout.fidelity_reviews(ds, f),
+            rollout.municipality_status(ds, f, POLICY),
+            rollout.municipality_status(ds, hovedstaden, POLICY),
+            rollout_map.map_figures(ds, f, POLICY, measure="status"),
+            rollout.timeline(ds, f), rollout.fidelity_reviews(ds, f),
+            fidelity.reviewed_municipalities(ds, f),
         ),
     }
 

@@ -10,7 +10,6 @@ drawn from it shows `ATTRIBUTION`.
 
 from __future__ import annotations
 
-import copy
 import json
 from functools import cache
 from importlib import resources
@@ -39,13 +38,14 @@ def _load() -> dict[str, Any]:
 
 
 def boundaries(codes: list[int] | None = None) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of the municipalities `codes` (all 98 when None);
-    a copy, so callers may change it."""
+    """A GeoJSON FeatureCollection of the municipalities `codes` (all 98 when None). The
+    features are shared with every other caller (copying them cost more than drawing a
+    map): never change them."""
     data = _load()
     wanted = None if codes is None else set(codes)
     features = [f for f in data["features"]
                 if wanted is None or f["properties"]["municipality_code"] in wanted]
-    return {"type": "FeatureCollection", "features": copy.deepcopy(features)}
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 import polars as pl
@@ -32,6 +33,8 @@ from ips_data.loading.validation import ValidationReport, validate
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.scopes import Scope
 from ips_data.protection.secret import perturbation_secret, secret_digest
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -116,6 +119,8 @@ class Dataset:
     saving: store.BackgroundSave | None = field(default=None, repr=False, compare=False)
     _memo: SingleFlight[pl.DataFrame] = field(
         default_factory=lambda: SingleFlight(keep=MEMO_SIZE), repr=False, compare=False)
+    _derived: SingleFlight[object] = field(
+        default_factory=lambda: SingleFlight(keep=MEMO_SIZE), repr=False, compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -161,9 +166,17 @@ class Dataset:
         first, last = self.query("start_year_range", {"municipalities": codes}).row(0)
         return None if first is None else (int(first), int(last))
 
+    def remember(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A result derived from this extract's data, made once per key and shared (by
+        `ips_data.metrics.memo.remembered`: a page and the summary ask for the same
+        figures); the data never change, so it stays valid. Callers never change it."""
+        return self._derived.run(key, make)  # type: ignore[return-value]
+
     def forget_results(self) -> None:
-        """Drop remembered query results (benchmarks measure uncached work)."""
+        """Drop remembered query results and derived figures (benchmarks measure
+        uncached work)."""
         self._memo.clear()
+        self._derived.clear()
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on which the staging views work too (their file lists are bound)."""

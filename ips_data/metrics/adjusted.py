@@ -25,6 +25,7 @@ import polars as pl
 from ips_data.contract import AGE_BANDS, HORIZONS
 from ips_data.loading.database import Dataset
 from ips_data.metrics.filters import Filters
+from ips_data.metrics.memo import remembered
 from ips_data.metrics.published import sample_variance
 from ips_data.metrics.stats import Z95
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
@@ -175,6 +176,7 @@ def adjusted_from_strata(frame: pl.DataFrame, weeks_var: dict[tuple[int, str], f
     return pl.DataFrame(rows, schema=_RESULT_SCHEMA).select(list(_RESULT_SCHEMA))
 
 
+@remembered
 def adjusted_differences(ds: Dataset, filters: Filters,
                          policy: DisclosurePolicy) -> pl.DataFrame:
     """Adjusted IPS − comparison per horizon and measure, with support (protected)."""

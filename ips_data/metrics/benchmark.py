@@ -29,6 +29,7 @@ import polars as pl
 from ips_data.loading.database import Dataset
 from ips_data.metrics.adjusted import STRATUM
 from ips_data.metrics.filters import Filters
+from ips_data.metrics.memo import remembered
 from ips_data.metrics.stats import (
     Z95,
     Z998,
@@ -38,7 +39,7 @@ from ips_data.metrics.stats import (
 )
 from ips_data.municipalities import MUNICIPALITIES
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
-from ips_data.protection.perturbation import combine_keys, perturb_count
+from ips_data.protection.perturbation import combine_keys_by, perturb_count
 
 VALUE_COLS = ("observed", "expected", "o_minus_e", "oe_ratio", "adjusted_share",
               "exact_flag", "overdispersed_flag")
@@ -90,23 +91,28 @@ def published_counts(selection: pl.DataFrame, reference: pl.DataFrame,
     if policy.perturb and not keyed:
         raise ValueError("benchmark strata without cell keys (n_key, k_any_key) cannot be "
                          "published perturbed; use DisclosurePolicy(perturb=False)")
+    sums = selection.group_by("municipality_code").agg(
+        pl.col("n").sum().alias("n"), pl.col("k_any").sum().alias("k"))
+    keys = (combine_keys_by(selection, "municipality_code", ("n_key", "k_any_key"))
+            if policy.perturb else {})
     rows = []
-    for (code,), part in selection.group_by("municipality_code", maintain_order=True):
-        n, k = int(part["n"].sum()), int(part["k_any"].sum())
+    for code, n, k in sums.iter_rows():
+        n, k = int(n), int(k)
         n_pub, k_pub = n, k
         if policy.perturb:
-            n_pub = perturb_count(n, combine_keys(part["n_key"].to_list()))
-            k_pub = min(max(perturb_count(k, combine_keys(part["k_any_key"].to_list())), 0),
-                        max(n_pub, 0))
+            n_key, k_key = keys[code]
+            n_pub = perturb_count(n, n_key)
+            k_pub = min(max(perturb_count(k, k_key), 0), max(n_pub, 0))
         rows.append((code, n_pub, n, k_pub))
     per_municipality = pl.DataFrame(
         rows, schema={"municipality_code": pl.Int32, "n": pl.Int64, "n_exact": pl.Int64,
                       "observed": pl.Int64}, orient="row").sort("municipality_code")
     n_ref, k_ref = int(reference["n"].sum()), int(reference["k_any"].sum())
     if policy.perturb:
-        n_ref = perturb_count(n_ref, combine_keys(reference["n_key"].to_list()))
-        k_ref = min(max(perturb_count(k_ref, combine_keys(reference["k_any_key"].to_list())),
-                        0), max(n_ref, 0))
+        whole = reference.with_columns(pl.lit(0).alias("_whole"))
+        n_key, k_key = combine_keys_by(whole, "_whole", ("n_key", "k_any_key")).get(0, (0, 0))
+        n_ref = perturb_count(n_ref, n_key)
+        k_ref = min(max(perturb_count(k_ref, k_key), 0), max(n_ref, 0))
     return PublishedCounts(per_municipality, k_ref, n_ref)
 
 
@@ -204,6 +210,7 @@ def _selected_area(filters: Filters) -> list[int] | None:
     return codes
 
 
+@remembered
 def benchmark(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> Benchmark:
     """The benchmark of the selection's municipalities against the reference rates.
 

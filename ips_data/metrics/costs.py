@@ -92,7 +92,8 @@ def savings(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataF
     cells = published_cells(ds.query("costs_by_arm", params), policy)
     by = {(r["horizon_months"], r["arm"]): r for r in cells.iter_rows(named=True)}
     arms = {r["arm"]: r for r in published.counts(
-        ds.query("participants_by_arm", params), ["n"], policy).iter_rows(named=True)}
+        ds.query("participants_by_arm", params).select("arm", "n", "n_key"), ["n"],
+        policy).iter_rows(named=True)}
     horizons = sorted({h for h, _ in by})
     rows = [_saving_row(h, by.get((h, "ips")), by.get((h, "comparison")), policy,
                         arms.get("ips")) for h in horizons]

@@ -17,6 +17,7 @@ from ips_data.contract import HORIZONS
 from ips_data.loading.database import Dataset
 from ips_data.metrics import published
 from ips_data.metrics.filters import Filters
+from ips_data.metrics.memo import remembered
 from ips_data.metrics.stats import (
     funnel_limits,
     mean_intervals,
@@ -72,18 +73,30 @@ def _with_intervals(cells: pl.DataFrame) -> pl.DataFrame:
 def participants_by_arm(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Persons in the selection per arm (published and protected; no total is shown with
     them)."""
-    raw = published.counts(ds.query("participants_by_arm", filters.params()), ["n"], policy)
+    persons = ds.query("participants_by_arm", filters.params()).select("arm", "n", "n_key")
+    raw = published.counts(persons, ["n"], policy)
     return published.finish(protect_frame(raw, policy=policy, n_col="n", exact_col="n_exact",
                                           total_shown=False))
 
 
+def _waiting(persons: pl.DataFrame) -> pl.DataFrame:
+    """Per horizon and arm: the persons without an outcome row there (n, n_key), from the
+    `participants_by_arm` query's waiting_<h> columns."""
+    return pl.concat([
+        persons.select(pl.lit(h, dtype=pl.Int32).alias("horizon_months"), "arm",
+                       pl.col(f"waiting_{h}").alias("n"), pl.col(f"waiting_{h}_key").alias("n_key"))
+        for h in HORIZONS])
+
+
+@remembered
 def arm_effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Per horizon and arm: n, not_yet_observable and the three measures with 95 % CIs."""
     params = filters.params()
     raw = ds.query("effect_by_arm", params)
-    waiting = published.counts(ds.query("not_yet_observable", params), ["n"], policy).rename(
+    persons = ds.query("participants_by_arm", params)
+    waiting = published.counts(_waiting(persons), ["n"], policy).rename(
         {"n": "not_yet_observable", "n_exact": "not_yet_observable_exact"})
-    arms = ds.query("participants_by_arm", params).select("arm")
+    arms = persons.select("arm")
     grid = pl.DataFrame({"horizon_months": list(HORIZONS)}, schema={"horizon_months": pl.Int32})
     frame = (
         grid.join(arms, how="cross")
@@ -102,6 +115,7 @@ def arm_effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.D
     return published.finish(frame)
 
 
+@remembered
 def differences(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """IPS − comparison per horizon and measure from the published parts: Newcombe for
     shares (k′, n′), Welch for weeks (S′/n′, exact variance, n′)."""

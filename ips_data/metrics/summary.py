@@ -16,6 +16,7 @@ from ips_data.contract import CONTRACT_VERSION, HORIZONS, TABLE_ORDER
 from ips_data.loading.database import Dataset
 from ips_data.metrics import adjusted, benchmark, costs, effect, rollout
 from ips_data.metrics.filters import Filters
+from ips_data.metrics.together import together
 from ips_data.protection.disclosure import DisclosurePolicy
 
 MUNICIPALITY_FIELDS = (
@@ -44,8 +45,10 @@ def _tables(ds: Dataset) -> dict[str, dict[str, int]]:
 
 
 def _effect(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
-    arms = effect.arm_effects(ds, filters, policy)
-    diffs = effect.differences(ds, filters, policy)
+    arms, diffs, adjusted_frame = together(
+        lambda: effect.arm_effects(ds, filters, policy),
+        lambda: effect.differences(ds, filters, policy),
+        lambda: adjusted.adjusted_differences(ds, filters, policy))
     out: dict[str, Any] = {}
     for h in HORIZONS:
         block: dict[str, Any] = {}
@@ -63,7 +66,7 @@ def _effect(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str
             for r in diffs.filter(pl.col("horizon_months") == h).iter_rows(named=True)
         }
         out[str(h)] = block
-    _add_adjusted(out, adjusted.adjusted_differences(ds, filters, policy))
+    _add_adjusted(out, adjusted_frame)
     return out
 
 
@@ -82,10 +85,11 @@ def _add_adjusted(out: dict[str, Any], frame: pl.DataFrame) -> None:
 
 
 def _costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
-    arms = costs.arm_costs(ds, filters, policy)
-    saving = {r["horizon_months"]: r for r in costs.savings(ds, filters, policy).iter_rows(
-        named=True)}
-    categories = costs.costs_by_category(ds, filters, policy)
+    arms, saving_frame, categories = together(
+        lambda: costs.arm_costs(ds, filters, policy),
+        lambda: costs.savings(ds, filters, policy),
+        lambda: costs.costs_by_category(ds, filters, policy))
+    saving = {r["horizon_months"]: r for r in saving_frame.iter_rows(named=True)}
     out: dict[str, Any] = {}
     for h in sorted(set(arms["horizon_months"].to_list())):
         rows = arms.filter(pl.col("horizon_months") == h)
@@ -105,25 +109,23 @@ def _costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str,
     return out
 
 
-def _municipalities(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
-                    bench: benchmark.Benchmark) -> list[dict]:
-    frame = rollout.municipality_status(ds, filters, policy)
+def _municipalities(frame: pl.DataFrame, bench: benchmark.Benchmark) -> list[dict]:
+    points = {r["municipality_code"]: r for r in bench.points.iter_rows(named=True)}
     entries = [
         {k: _plain(r[k]) for k in MUNICIPALITY_FIELDS}
         for r in frame.sort("code").iter_rows(named=True)
     ]
-    return [_add_benchmark(entry, bench) for entry in entries]
+    return [_add_benchmark(entry, points.get(entry["code"])) for entry in entries]
 
 
 BENCHMARK_FIELDS = {"observed_18_ips": "observed", "expected_18_ips": "expected",
                     "oe_ratio_18_ips": "oe_ratio", "adjusted_share_18_ips": "adjusted_share"}
 
 
-def _add_benchmark(entry: dict[str, Any], bench: benchmark.Benchmark) -> dict[str, Any]:
-    """Section 6b fields of one municipality: null where the list hides its 18-month IPS
-    figures or the benchmark table hides the municipality."""
-    rows = bench.points.filter(pl.col("municipality_code") == entry["code"]).to_dicts()
-    row = rows[0] if rows else None
+def _add_benchmark(entry: dict[str, Any], row: dict[str, Any] | None) -> dict[str, Any]:
+    """Section 6b fields of one municipality (`row`: its benchmark point, if any): null
+    where the list hides its 18-month IPS figures or the benchmark table hides the
+    municipality."""
     hidden = row is None or row["suppressed"] or entry["n_ips_18"] is None
     for key, col in BENCHMARK_FIELDS.items():
         entry[key] = None if hidden else row[col]
@@ -146,15 +148,19 @@ def effect_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> d
 
 def build_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
     """The numbers the pages show, in the fixed shape of contract section 6 (and 6b)."""
-    bench = benchmark.benchmark(ds, filters, policy)
+    bench, effect_block, cost_block, status = together(
+        lambda: benchmark.benchmark(ds, filters, policy),
+        lambda: _effect(ds, filters, policy),
+        lambda: _costs(ds, filters, policy),
+        lambda: rollout.municipality_status(ds, filters, policy))
     return {
         "contract_version": CONTRACT_VERSION,
         "extract_date": _plain(ds.report.extract_date),
         "as_of": _plain(ds.as_of),
         "suppression_threshold": policy.threshold,
         "tables": _tables(ds),
-        "effect": _effect(ds, filters, policy),
-        "costs": _costs(ds, filters, policy),
-        "municipalities": _municipalities(ds, filters, policy, bench),
+        "effect": effect_block,
+        "costs": cost_block,
+        "municipalities": _municipalities(status, bench),
         "benchmark_18": _benchmark(bench),
     }

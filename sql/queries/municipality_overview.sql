@@ -1,5 +1,6 @@
 -- municipality_overview: one row per municipality inside the area filter that has a
--- row in any table: rollout status as of $as_of, FTE, active participants, latest
+-- row in any table (dim_municipalities.has_rows): rollout status as of $as_of, FTE,
+-- active participants, latest
 -- fidelity review and the IPS arm's 18-month outcome within the selection; each count
 -- with its cell key (<count>_key, section 5b).
 with selected as (
@@ -17,7 +18,7 @@ selected_outcomes as (
 ),
 
 municipalities as (
-    select * from dim_municipalities
+    select * from dim_municipalities where has_rows
 ),
 
 rollout as (
@@ -30,14 +31,6 @@ reviews as (
     select *
     from fct_fidelity_reviews
     where assessment_date <= $as_of
-),
-
-present as (
-    select municipality_code from dim_participants
-    union
-    select municipality_code from fct_rollout_periods
-    union
-    select municipality_code from fct_fidelity_reviews
 ),
 
 status_runs as (
@@ -128,7 +121,6 @@ final as (
         coalesce(ips_18.k_any_18_ips, 0) as k_any_18_ips,
         ips_18.k_any_18_ips_key
     from municipalities
-    inner join present using (municipality_code)
     left join current_status using (municipality_code)
     left join latest_review using (municipality_code)
     left join active using (municipality_code)
