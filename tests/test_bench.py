@@ -99,6 +99,7 @@ def test_cli_figures_time_whole_processes_and_leave_the_extract_alone(tmp_path):
     for name in ("cli_summary_first_call", "cli_summary_repeated",
                  "cli_summary_by_municipality", "cli_summary_no_cache"):
         assert 0 < result[name]["min_ms"] <= result[name]["max_ms"], name
+        assert result[name]["cpu_median_ms"] > 0, name  # the process's own CPU time
     assert _snapshot(data) == before
 
 

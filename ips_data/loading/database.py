@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 #: pyarrow type constructors by SQL type (pyarrow is imported only when the typed
-#: templates are first written: a process that opens a stored database never needs it)
+#: templates are first written: a process that opens a stored database, or builds one
+#: while the templates are in place, never needs it)
 _ARROW_TYPES = {"BIGINT": "int64", "VARCHAR": "string", "DATE": "date32",
                 "BOOLEAN": "bool_", "DOUBLE": "float64"}
 #: Participant attributes stored as ENUM types (`enum_<column>`, values from the
@@ -52,19 +53,26 @@ MEMO_SIZE = 256
 
 
 @cache
-def _template_schemas() -> tuple[dict[str, pa.Schema], str]:
-    """Each table's typed schema, and a digest of them (names the shared folder)."""
+def _template_columns() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Each table's (column, pyarrow type constructor) pairs, from the contract."""
+    return tuple((name, tuple((c.name, _ARROW_TYPES[CANONICAL_SQL_TYPE[c.type]])
+                              for c in spec.columns))
+                 for name, spec in TABLES.items())
+
+
+@cache
+def _template_digest() -> str:
+    """A digest of the typed schemas (names the shared folder), made without pyarrow: a
+    process that finds the templates in place never imports it (~0.1 s)."""
+    return hashlib.sha256(repr(sorted(_template_columns())).encode()).hexdigest()[:16]
+
+
+def _template_schemas() -> dict[str, pa.Schema]:
+    """Each table's typed schema (only needed to write the templates)."""
     import pyarrow as pa
 
-    schemas = {
-        name: pa.schema([(c.name, getattr(pa, _ARROW_TYPES[CANONICAL_SQL_TYPE[c.type]])())
-                         for c in spec.columns])
-        for name, spec in TABLES.items()
-    }
-    digest = hashlib.sha256(
-        repr(sorted((name, str(schema)) for name, schema in schemas.items())).encode()
-    ).hexdigest()[:16]
-    return schemas, digest
+    return {name: pa.schema([(column, getattr(pa, arrow_type)()) for column, arrow_type in cols])
+            for name, cols in _template_columns()}
 
 
 def _template_dir() -> Path:
@@ -73,19 +81,20 @@ def _template_dir() -> Path:
     One folder per contract schema, shared by every process of the user (named by a
     digest of the schemas, written once under a temporary name and renamed into place),
     so starts do not leave a folder behind each; recreated if a cleaner removed it)."""
-    schemas, digest = _template_schemas()
-    folder = Path(tempfile.gettempdir()) / f"ips-templates-{digest}"
-    if all((folder / f"{name}.parquet").is_file() for name in schemas):
+    names = [name for name, _ in _template_columns()]
+    folder = Path(tempfile.gettempdir()) / f"ips-templates-{_template_digest()}"
+    if all((folder / f"{name}.parquet").is_file() for name in names):
         return folder
     import pyarrow.parquet as pq
 
+    schemas = _template_schemas()
     scratch = Path(tempfile.mkdtemp(prefix="ips-templates-new-"))
     for name, schema in schemas.items():
         pq.write_table(schema.empty_table(), scratch / f"{name}.parquet")
     try:
         scratch.rename(folder)
     except OSError:  # another process put it in place first (or something else is there)
-        if all((folder / f"{name}.parquet").is_file() for name in schemas):
+        if all((folder / f"{name}.parquet").is_file() for name in names):
             shutil.rmtree(scratch, ignore_errors=True)
             return folder
         return scratch  # a private copy for this process
@@ -209,24 +218,23 @@ class Dataset:
 
 
 def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
-    ref_municipalities = pl.DataFrame(
-        {
-            "municipality_code": [m.code for m in MUNICIPALITIES.values()],
-            "municipality_name": [m.name for m in MUNICIPALITIES.values()],
-            "region_code": [m.region_code for m in MUNICIPALITIES.values()],
-            "region_name": [m.region_name for m in MUNICIPALITIES.values()],
-            "lat": [m.lat for m in MUNICIPALITIES.values()],
-            "lon": [m.lon for m in MUNICIPALITIES.values()],
-        },
-        schema_overrides={"municipality_code": pl.Int32, "region_code": pl.Int32},
-    )
-    ref_cost_categories = pl.DataFrame({"category": list(COST_CATEGORIES)})
-    con.register("ref_municipalities_frame", ref_municipalities.to_arrow())
-    con.register("ref_cost_categories_frame", ref_cost_categories.to_arrow())
-    con.sql("create table ref_municipalities as select * from ref_municipalities_frame")
-    con.sql("create table ref_cost_categories as select * from ref_cost_categories_frame")
-    con.unregister("ref_municipalities_frame")
-    con.unregister("ref_cost_categories_frame")
+    """The municipalities and cost categories as tables, from bound lists (no Arrow
+    frames: building a database does not import pyarrow)."""
+    ms = list(MUNICIPALITIES.values())
+    con.execute(
+        "create table ref_municipalities as select "
+        "unnest($code::integer[]) as municipality_code, "
+        "unnest($name::varchar[]) as municipality_name, "
+        "unnest($region_code::integer[]) as region_code, "
+        "unnest($region_name::varchar[]) as region_name, "
+        "unnest($lat::double[]) as lat, unnest($lon::double[]) as lon",
+        {"code": [m.code for m in ms], "name": [m.name for m in ms],
+         "region_code": [m.region_code for m in ms],
+         "region_name": [m.region_name for m in ms],
+         "lat": [m.lat for m in ms], "lon": [m.lon for m in ms]})
+    con.execute("create table ref_cost_categories as select "
+                "unnest($category::varchar[]) as category",
+                {"category": list(COST_CATEGORIES)})
 
 
 def bind_files(con: duckdb.DuckDBPyConnection, report: ValidationReport) -> None:

@@ -190,6 +190,15 @@ class BuildLock:
             self._file.close()
 
 
+_SAVE_THREAD = "ips-store-"  # name prefix of the threads writing stored copies
+
+
+def saving_now() -> bool:
+    """True while a stored copy waits to be written or is being written in this process
+    (a `BackgroundSave` thread is alive): the process must then not end abruptly."""
+    return any(t.name.startswith(_SAVE_THREAD) and t.is_alive() for t in threading.enumerate())
+
+
 class BackgroundSave:
     """`save` on a cursor of a connection, in a thread, SAVE_DELAY_S after it is started
     (the caller serves at once); releases the build lock, if given, when done. A failure
@@ -222,7 +231,7 @@ class BackgroundSave:
 
         # not a daemon: the interpreter waits for a pending copy at exit instead of killing
         # the thread inside DuckDB (which aborts the process: "exception not rethrown")
-        self.thread = threading.Thread(target=run, name=f"ips-store-{key}", daemon=False)
+        self.thread = threading.Thread(target=run, name=_SAVE_THREAD + key, daemon=False)
         self.thread.start()
 
     def join(self) -> None:

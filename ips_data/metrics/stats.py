@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
 
 __all__ = [
     "Z95",
@@ -40,16 +39,22 @@ DEFAULT_FUNNEL_PROBS: tuple[float, ...] = (0.001, 0.025, 0.975, 0.999)
 
 # The distribution functions come from scipy.special (what scipy.stats uses underneath):
 # importing scipy.stats costs about a second at every app start. Tests compare them
-# with scipy.stats.
+# with scipy.stats. scipy.special itself is imported on first use, not with this module:
+# it pulls in numpy.f2py, numpy.testing and more (~0.1 s), which a process that never
+# needs a quantile (or imports it in a worker thread while others wait on DuckDB) saves.
 
 
 def _t_quantile(q, df):
     """Student t quantile (scipy.stats.t.ppf)."""
+    from scipy import special
+
     return special.stdtrit(df, q)
 
 
 def _binom_cdf(k, n, p):
     """Binomial cdf P(X <= k) (scipy.stats.binom.cdf); 0 for k < 0."""
+    from scipy import special
+
     k = np.floor(np.asarray(k, dtype=float))
     whole = np.asarray(n).astype(np.int64)  # bdtr wants integer k and n
     return np.where(k < 0, 0.0, special.bdtr(np.maximum(k, 0).astype(np.int64), whole, p))
@@ -57,6 +62,8 @@ def _binom_cdf(k, n, p):
 
 def _binom_ppf(q: float, n, p: float):
     """Smallest k with P(X <= k) >= q, for 0 < q < 1 (scipy.stats.binom.ppf)."""
+    from scipy import special
+
     n_arr = np.asarray(n, dtype=float)
     k = np.minimum(np.ceil(special.bdtrik(q, n_arr, p)), n_arr)
     below = np.maximum(k - 1, 0)
