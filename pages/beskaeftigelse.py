@@ -24,6 +24,11 @@ with right:
     measure = bound.choice(t("measure", lang), MEASURES, lambda m: label("measure", m, lang),
                            key="maal", kind="measure")
 
+# the sections' figures, computed side by side (the sections below then read them)
+state.prefetch(sel, "arm_effects", "summary_effect", "differences", "adjusted_differences",
+               ("balance", {"horizon": horizon}),
+               ("effect_by_group", {"horizon": horizon, "dimension": "start_year"}),
+               adjusted_view.benchmark_request())
 arms = state.arm_order(state.at_horizon(state.call(sel, "arm_effects"), horizon))
 waiting = " · ".join(
     f"{label('arm', r['arm'], lang)} "

@@ -63,7 +63,8 @@ FILTER_CHANGES = (
 def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
     """Each page's engine calls for one filter state, as its default view makes them
     (the effect page computes only the open breakdown tab, age band, and the adjusted
-    funnel; the overview computes its summary and trend side by side)."""
+    funnel; the overview and effect pages compute their sections side by side, as
+    their `state.prefetch` does)."""
     hovedstaden = Filters(scope=f.scope, region=1084)
     return {
         "overview": lambda: (
@@ -73,12 +74,15 @@ def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
         ),
         "effect": lambda: (
             effect.participants_by_arm(ds, f, POLICY),
-            effect.arm_effects(ds, f, POLICY), effect_summary(ds, f, POLICY),
-            effect.differences(ds, f, POLICY), adjusted.adjusted_differences(ds, f, POLICY),
-            adjusted.balance(ds, f, POLICY, horizon=18),
-            [effect.effect_by_group(ds, f, POLICY, horizon=18, dimension=d)
-             for d in ("start_year", "age_band")],
-            benchmark.benchmark(ds, f, POLICY),
+            together(lambda: effect.arm_effects(ds, f, POLICY),
+                     lambda: effect_summary(ds, f, POLICY),
+                     lambda: effect.differences(ds, f, POLICY),
+                     lambda: adjusted.adjusted_differences(ds, f, POLICY),
+                     lambda: adjusted.balance(ds, f, POLICY, horizon=18),
+                     lambda: effect.effect_by_group(ds, f, POLICY, horizon=18,
+                                                    dimension="start_year"),
+                     lambda: benchmark.benchmark(ds, f, POLICY)),
+            effect.effect_by_group(ds, f, POLICY, horizon=18, dimension="age_band"),
         ),
         "costs": lambda: (
             effect.participants_by_arm(ds, f, POLICY),
