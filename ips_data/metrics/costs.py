@@ -25,6 +25,13 @@ _SAVING_SCHEMA = {
     "total_saving_low": pl.Float64, "total_saving_high": pl.Float64, "price_year": pl.Int32,
 }
 _TOTAL = "total_dkk_sum"
+_ARM_COLUMNS = ("horizon_months", "arm", "n", "n_key", _TOTAL, _TOTAL + "_sq", _TOTAL + "_max",
+                _TOTAL + "_key", "price_year")
+
+
+def _arm_totals(ds: Dataset, filters: Filters) -> pl.DataFrame:
+    """The `costs_by_arm` columns of the per-person totals (not the categories)."""
+    return ds.query("costs_by_arm", filters.params()).select(_ARM_COLUMNS)
 
 
 def published_cells(raw: pl.DataFrame, policy: DisclosurePolicy) -> pl.DataFrame:
@@ -45,7 +52,7 @@ def _shown(row: dict | None, policy: DisclosurePolicy) -> bool:
 
 def arm_costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Per horizon and arm: cost population n, mean total DKK with its 95 % CI."""
-    cells = published_cells(ds.query("costs_by_arm", filters.params()), policy)
+    cells = published_cells(_arm_totals(ds, filters), policy)
     lows, highs = [], []
     for r in cells.iter_rows(named=True):
         lo, hi = (mean_interval(r["mean_total_dkk"], r["var_total_dkk"], r["n"])
@@ -89,7 +96,7 @@ def savings(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataF
     saving estimated as saving × IPS participants in the selection (interval likewise),
     all from published figures."""
     params = filters.params()
-    cells = published_cells(ds.query("costs_by_arm", params), policy)
+    cells = published_cells(_arm_totals(ds, filters), policy)
     by = {(r["horizon_months"], r["arm"]): r for r in cells.iter_rows(named=True)}
     arms = {r["arm"]: r for r in published.counts(
         ds.query("participants_by_arm", params).select("arm", "n", "n_key"), ["n"],
@@ -103,9 +110,9 @@ def savings(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataF
 def costs_by_category(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Mean cost per person of the cost population by category, horizon and arm: each
     category's published total S′ (one magnitude key for the cell's persons) over n′."""
-    raw = ds.query("costs_by_category", filters.params())
+    raw = ds.query("costs_by_arm", filters.params())
     for category in COST_CATEGORIES:  # every category total shares the cell's key
-        raw = raw.with_columns(pl.col("sum_key").alias(f"{category}_sum_key"))
+        raw = raw.with_columns(pl.col(_TOTAL + "_key").alias(f"{category}_sum_key"))
     cells = published.counts(raw, ["n"], policy)
     sums = published.totals(raw, [f"{c}_sum" for c in COST_CATEGORIES], policy)
     n = cells["n"].to_list()
