@@ -67,6 +67,9 @@ FUNCTIONS: dict[str, dict] = {
     "fidelity.reviewed_municipalities": {"as_of": date(2026, 9, 30)},
     "rollout_map.map_figures": {"measure": "share_18", "as_of": date(2026, 9, 30)},
     "trend.start_year_trend": {},
+    "cells.strata": {},
+    "cells.arm_cells": {},
+    "cells.group_cells": {"horizon": 18, "dimension": "age_band"},
 }
 #: Public functions that take a selection but no extract (checked apart below).
 HELPERS = ("rollout_map.map_frame",

@@ -24,6 +24,7 @@ import polars as pl
 
 from ips_data.contract import AGE_BANDS, HORIZONS
 from ips_data.loading.database import Dataset
+from ips_data.metrics import cells
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.memo import remembered
 from ips_data.metrics.published import sample_variance
@@ -60,13 +61,14 @@ _RESULT_SCHEMA = {
 
 
 def strata(ds: Dataset, filters: Filters) -> pl.DataFrame:
-    """Per horizon, arm and stratum: n, k_any, k_end, weeks_mean, weeks_var (exact)."""
-    return ds.query("effect_strata", filters.params())
+    """Per horizon, arm and stratum: n, k_any, k_end, weeks_mean, weeks_var (exact), and
+    the other exact parts of the cells (see `ips_data.metrics.cells`)."""
+    return cells.strata(ds, filters)
 
 
 def whole_weeks_variance(ds: Dataset, filters: Filters) -> dict[tuple[int, str], float | None]:
     """Each arm's sample variance of weeks over the whole population at each horizon."""
-    raw = ds.query("effect_by_arm", filters.params())
+    raw = cells.arm_cells(ds, filters)
     var = sample_variance(raw["n"].to_list(), raw["weeks_sum"].to_list(),
                           raw["weeks_sum_sq"].to_list())
     return {(h, arm): v for h, arm, v in zip(raw["horizon_months"], raw["arm"], var,

@@ -15,7 +15,7 @@ import polars as pl
 
 from ips_data.contract import HORIZONS
 from ips_data.loading.database import Dataset
-from ips_data.metrics import published
+from ips_data.metrics import cells, published
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.memo import remembered
 from ips_data.metrics.stats import (
@@ -50,22 +50,22 @@ def published_cells(raw: pl.DataFrame, policy: DisclosurePolicy) -> pl.DataFrame
     )
 
 
-def _with_intervals(cells: pl.DataFrame) -> pl.DataFrame:
+def _with_intervals(cell_frame: pl.DataFrame) -> pl.DataFrame:
     """Shares from published counts, Wilson intervals for shares, t intervals for weeks
     (from n′, the published mean and the exact variance)."""
-    n = cells["n"].to_list()
+    n = cell_frame["n"].to_list()
     values: dict[str, list] = {}
     for measure, k_col in zip(SHARES, ("k_any", "k_end"), strict=True):
-        k = cells[k_col].to_list()
+        k = cell_frame[k_col].to_list()
         bounds = [_wilson(ki, ni) if ni > 0 else (None, None) for ki, ni in zip(k, n, strict=True)]
         values[measure] = [ki / ni if ni > 0 else None for ki, ni in zip(k, n, strict=True)]
         values[f"{measure}_low"] = [b[0] for b in bounds]
         values[f"{measure}_high"] = [b[1] for b in bounds]
-    low, high = mean_intervals(cells["weeks_mean"].fill_null(np.nan).to_numpy(),
-                               cells["weeks_var"].fill_null(np.nan).to_numpy(),
-                               np.maximum(cells["n"].to_numpy(), 0))
+    low, high = mean_intervals(cell_frame["weeks_mean"].fill_null(np.nan).to_numpy(),
+                               cell_frame["weeks_var"].fill_null(np.nan).to_numpy(),
+                               np.maximum(cell_frame["n"].to_numpy(), 0))
     values["weeks_mean_low"], values["weeks_mean_high"] = low, high
-    base = cells.drop("k_any", "k_end", "weeks_var", "k_any_exact", "k_end_exact")
+    base = cell_frame.drop("k_any", "k_end", "weeks_var", "k_any_exact", "k_end_exact")
     return base.with_columns(pl.Series(c, values[c], dtype=pl.Float64, nan_to_null=True)
                              for c in _VALUE_COLS if c != "weeks_mean")
 
@@ -92,7 +92,7 @@ def _waiting(persons: pl.DataFrame) -> pl.DataFrame:
 def arm_effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Per horizon and arm: n, not_yet_observable and the three measures with 95 % CIs."""
     params = filters.params()
-    raw = ds.query("effect_by_arm", params)
+    raw = cells.arm_cells(ds, filters)
     persons = ds.query("participants_by_arm", params)
     waiting = published.counts(_waiting(persons), ["n"], policy).rename(
         {"n": "not_yet_observable", "n_exact": "not_yet_observable_exact"})
@@ -119,8 +119,8 @@ def arm_effects(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.D
 def differences(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """IPS − comparison per horizon and measure from the published parts: Newcombe for
     shares (k′, n′), Welch for weeks (S′/n′, exact variance, n′)."""
-    cells = published_cells(ds.query("effect_by_arm", filters.params()), policy)
-    raw = {(r["horizon_months"], r["arm"]): r for r in cells.iter_rows(named=True)}
+    published_arms = published_cells(cells.arm_cells(ds, filters), policy)
+    raw = {(r["horizon_months"], r["arm"]): r for r in published_arms.iter_rows(named=True)}
 
     def shown(r: dict | None) -> bool:
         return r is not None and not policy.is_small(r["n"]) and not policy.is_small(
@@ -158,8 +158,11 @@ def effect_by_group(ds: Dataset, filters: Filters, policy: DisclosurePolicy, *,
         raise ValueError(f"unknown dimension {dimension!r}; one of {DIMENSIONS}")
     if horizon not in HORIZONS:
         raise ValueError(f"horizon must be one of {HORIZONS}")
-    raw = ds.query("effect_by_group", {**filters.params(), "horizon": horizon,
-                                       "dimension": dimension})
+    if dimension in cells.FROM_STRATA:  # the strata's sums: no scan of its own
+        raw = cells.group_cells(ds, filters, horizon=horizon, dimension=dimension)
+    else:
+        raw = ds.query("effect_by_group", {**filters.params(), "horizon": horizon,
+                                           "dimension": dimension})
     frame = _with_intervals(published_cells(raw, policy))
     return published.finish(protect_frame(
         frame, policy=policy, n_col="n", exact_col="n_exact", value_cols=_VALUE_COLS,
@@ -186,7 +189,7 @@ def funnel(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> Funnel:
     raw = published_cells(raw.filter(pl.col("arm") == "ips"), policy).select(
         pl.col("group_value").cast(pl.Int32).alias("municipality_code"), "n", "n_exact",
         "k_any")
-    pooled = published_cells(ds.query("effect_by_arm", params), policy).filter(
+    pooled = published_cells(cells.arm_cells(ds, filters), policy).filter(
         (pl.col("arm") == "ips") & (pl.col("horizon_months") == 18))
     n_total = int(pooled["n"][0]) if pooled.height else 0
     if raw.height == 0 or n_total <= 0:

@@ -190,18 +190,21 @@ def combine_keys(key_sums: Iterable[int | None]) -> int:
 _HALF = 1 << 32
 
 
-def combine_keys_by(frame: pl.DataFrame, by: str,
+def combine_keys_by(frame: pl.DataFrame, by: str | Sequence[str],
                     columns: Sequence[str]) -> dict[object, tuple[int, ...]]:
-    """`combine_keys` of each key column over the rows of each value of `by`, vectorised
-    and exact: the 64-bit key sums are added as two 32-bit halves (no overflow below 2³²
-    rows), then joined mod 2⁶⁴. Null keys count as nothing, as in `combine_keys`."""
+    """`combine_keys` of each key column over the rows of each value of `by` (a column,
+    or several: then keyed by their values' tuple), vectorised and exact: the 64-bit key
+    sums are added as two 32-bit halves (no overflow below 2³² rows), then joined mod
+    2⁶⁴. Null keys count as nothing, as in `combine_keys`."""
     halves = []
     for col in columns:
         key = pl.col(col).cast(pl.UInt64)
         halves += [(key // _HALF).sum().alias(f"{col}__hi"),
                    (key % _HALF).sum().alias(f"{col}__lo")]
     out: dict[object, tuple[int, ...]] = {}
-    for row in frame.group_by(by).agg(halves).iter_rows(named=True):
-        out[row[by]] = tuple((int(row[f"{c}__hi"]) * _HALF + int(row[f"{c}__lo"])) % TWO_64
+    names = [by] if isinstance(by, str) else list(by)
+    for row in frame.group_by(names).agg(halves).iter_rows(named=True):
+        group = row[by] if isinstance(by, str) else tuple(row[n] for n in names)
+        out[group] = tuple((int(row[f"{c}__hi"]) * _HALF + int(row[f"{c}__lo"])) % TWO_64
                              for c in columns)
     return out
