@@ -56,3 +56,22 @@ def test_group_cells_equal_the_query_over_the_persons(sample, selection, horizon
 def test_a_breakdown_outside_the_stratum_is_refused(sample):
     with pytest.raises(ValueError, match="not part of the stratum"):
         cells.group_cells(sample, Filters(scope=ALL), horizon=18, dimension="sex")
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=str)
+def test_the_trends_18_month_counts_equal_the_persons_query(sample, selection):
+    """The overview trend's n_18 / k_any_18 (and keys) per start year, from the strata,
+    against `effect_by_group` over the persons; a year without 18-month rows has 0."""
+    from ips_data.metrics.trend import _counts
+
+    f = Filters(**{"scope": ALL, **selection})
+    got = _counts(sample, f)
+    queried = sample.query("effect_by_group", {**f.params(), "horizon": 18,
+                                               "dimension": "start_year"})
+    ips = {int(r["group_value"]): r for r in queried.to_dicts() if r["arm"] == "ips"}
+    assert got["start_year"].to_list() == sorted(got["start_year"].to_list())
+    for r in got.to_dicts():
+        q = ips.get(r["start_year"])
+        assert (r["n_18"], r["n_18_key"], r["k_any_18"], r["k_any_18_key"]) == (
+            (q["n"], q["n_key"], q["k_any"], q["k_any_key"]) if q else (0, None, 0, None))
+    assert set(ips) <= set(got["start_year"].to_list())  # every observed year is a row

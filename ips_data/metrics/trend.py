@@ -13,10 +13,24 @@ from __future__ import annotations
 import polars as pl
 
 from ips_data.loading.database import Dataset
-from ips_data.metrics import published
+from ips_data.metrics import cells, published
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.stats import wilson_interval
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
+
+
+def _counts(ds: Dataset, filters: Filters) -> pl.DataFrame:
+    """Per start year: the IPS participants (query `ips_by_start_year`) and, from the
+    effect strata's 18-month IPS cells, n_18 and k_any_18 with their cell keys (0 and no
+    key for a year nobody of which has an 18-month row)."""
+    at_18 = cells.group_cells(ds, filters, horizon=18, dimension="start_year").filter(
+        pl.col("arm") == "ips").select(
+        pl.col("group_value").cast(pl.Int32).alias("start_year"),
+        pl.col("n").alias("n_18"), pl.col("n_key").alias("n_18_key"),
+        pl.col("k_any").alias("k_any_18"), pl.col("k_any_key").alias("k_any_18_key"))
+    participants = ds.query("ips_by_start_year", filters.params())
+    return participants.join(at_18, on="start_year", how="left").with_columns(
+        pl.col("n_18", "k_any_18").fill_null(0)).sort("start_year")
 
 
 def start_year_trend(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
@@ -24,7 +38,7 @@ def start_year_trend(ds: Dataset, filters: Filters, policy: DisclosurePolicy) ->
     `share_18_low` / `share_18_high`, and the flags `participants_suppressed`,
     `suppressed` (the 18-month figures) and `observable` (false: nobody of that year has
     an 18-month row yet; `n_18` and the share are then null without being hidden)."""
-    raw = ds.query("ips_by_start_year", filters.params())
+    raw = _counts(ds, filters)
     # published counts (contract 5b): k′ within [0, n′]; the exact ones for protection
     raw = published.counts(raw, ["n_18", "k_any_18"], policy, n_col="n_18")
     raw = published.counts(raw, ["participants"], policy)

@@ -1,6 +1,7 @@
--- ips_by_start_year: per start year of the selection, the IPS arm's participants and,
--- among them, those with an 18-month outcome row (n_18) and in job or education at
--- any time within 18 months (k_any_18); each count with its cell key (section 5b).
+-- ips_by_start_year: per start year of the selection, the IPS arm's participants with
+-- their cell key (section 5b). The 18-month persons of each year and those in job or
+-- education come from the effect strata (ips_data.metrics.trend: start year is part of
+-- the stratum), not from another scan of the outcomes.
 with persons as (
     select * from selected(
         'dim_participants', $municipalities, $region, $start_year_from, $start_year_to,
@@ -8,43 +9,11 @@ with persons as (
     )
 ),
 
-outcomes as (
-    select * from selected(
-        'fct_outcomes', $municipalities, $region, $start_year_from, $start_year_to,
-        $age_bands, $sexes, $benefits, $treatment_units, $arms
-    )
-),
-
-participants as (
+final as (
     select start_year, count(*) as participants, cell_key(sum(rkey_n)) as participants_key
     from persons
     where arm = 'ips'
     group by start_year
-),
-
-at_18 as (
-    select
-        start_year,
-        count(*) as n_18,
-        cell_key(sum(rkey_n)) as n_18_key,
-        cast(count_if(job_or_education_any) as bigint) as k_any_18,
-        cell_key(sum(rkey_n) filter (where job_or_education_any)) as k_any_18_key
-    from outcomes
-    where arm = 'ips' and horizon_months = 18
-    group by start_year
-),
-
-final as (
-    select
-        participants.start_year,
-        participants.participants,
-        participants.participants_key,
-        coalesce(at_18.n_18, 0) as n_18,
-        at_18.n_18_key,
-        coalesce(at_18.k_any_18, 0) as k_any_18,
-        at_18.k_any_18_key
-    from participants
-    left join at_18 using (start_year)
 )
 
 select * from final order by start_year
