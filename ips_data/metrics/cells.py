@@ -55,9 +55,12 @@ def _summed(frame: pl.DataFrame, by: list[str], schema: dict) -> pl.DataFrame:
 
 
 def arm_cells(ds: Dataset, filters: Filters) -> pl.DataFrame:
-    """Per horizon and arm: the columns of the `effect_by_arm` query, from the strata."""
+    """Per horizon and arm: the columns of the `effect_by_arm` query, from the strata
+    (made once per selection: the arms' figures, the differences and the weeks variance
+    all start from them)."""
     schema = {"horizon_months": pl.Int32, "arm": pl.String, **_CELL_SCHEMA}
-    return _summed(strata(ds, filters), ["horizon_months", "arm"], schema)
+    return ds.remember(("cells.arm_cells", filters.model_dump_json()), lambda: _summed(
+        strata(ds, filters), ["horizon_months", "arm"], schema))
 
 
 def group_cells(ds: Dataset, filters: Filters, *, horizon: int,
@@ -66,7 +69,12 @@ def group_cells(ds: Dataset, filters: Filters, *, horizon: int,
     columns of the `effect_by_group` query, from the strata."""
     if dimension not in FROM_STRATA:
         raise ValueError(f"{dimension!r} is not part of the stratum; one of {FROM_STRATA}")
-    frame = strata(ds, filters).filter(pl.col("horizon_months") == horizon).with_columns(
-        pl.col(dimension).cast(pl.String).alias("group_value"))
     schema = {"group_value": pl.String, "arm": pl.String, **_CELL_SCHEMA}
-    return _summed(frame, ["group_value", "arm"], schema)
+
+    def make() -> pl.DataFrame:
+        frame = strata(ds, filters).filter(pl.col("horizon_months") == horizon)
+        return _summed(frame.with_columns(pl.col(dimension).cast(pl.String)
+                                          .alias("group_value")), ["group_value", "arm"], schema)
+
+    return ds.remember(("cells.group_cells", filters.model_dump_json(), horizon, dimension),
+                       make)
