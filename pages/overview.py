@@ -43,10 +43,10 @@ with head[1]:
                 [f.path for f in report.rejected()], lang)))
         state.data_link(sel)
 
+state.prefetch(sel, "participants_by_arm", "summary", "start_year_trend")  # side by side
 if not state.any_participants(sel):
     st.info(t("no_selection", lang))
     st.stop()
-state.prefetch(sel, "summary", "start_year_trend")  # side by side
 summary = state.call(sel, "summary")
 
 st.subheader(t("participants", lang))

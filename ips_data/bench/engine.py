@@ -67,11 +67,9 @@ def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
     their `state.prefetch` does)."""
     hovedstaden = Filters(scope=f.scope, region=1084)
     return {
-        "overview": lambda: (
-            effect.participants_by_arm(ds, f, POLICY),
-            together(lambda: build_summary(ds, f, POLICY),
-                     lambda: trend.start_year_trend(ds, f, POLICY)),
-        ),
+        "overview": lambda: together(lambda: effect.participants_by_arm(ds, f, POLICY),
+                                     lambda: build_summary(ds, f, POLICY),
+                                     lambda: trend.start_year_trend(ds, f, POLICY)),
         "effect": lambda: (
             effect.participants_by_arm(ds, f, POLICY),
             together(lambda: effect.arm_effects(ds, f, POLICY),
