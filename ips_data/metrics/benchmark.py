@@ -20,6 +20,7 @@ suppression as for the municipality list (`protect_frame`).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -58,10 +59,24 @@ class Benchmark:
 
     points: pl.DataFrame  # municipality_code, n, observed, expected, o_minus_e, oe_ratio,
     #                       adjusted_share, exact_flag, overdispersed_flag, suppressed
-    curve: pl.DataFrame  # n, exact_{lower,upper}_{95,998}, od_{lower,upper}_{95,998}
     pooled_share: float | None  # p̄ of the reference population
     tau2: float | None
     shown: int  # I: municipalities with n_m ≥ threshold
+    #: (smallest n drawn, largest n) of the limit curves; None: no curves
+    curve_span: tuple[int, int] | None = None
+
+    @functools.cached_property
+    def curve(self) -> pl.DataFrame:
+        """n, exact_{lower,upper}_{95,998}, od_{lower,upper}_{95,998} on 200 points of n:
+        the funnel's limit lines. Made when a chart asks (the summary and the map do
+        not need them: the binomial quantiles of 200 points cost ~6 ms)."""
+        if self.curve_span is None or self.pooled_share is None:
+            return pl.DataFrame()
+        low, top = self.curve_span
+        grid = np.unique(np.linspace(low, top, 200).round().astype(int))
+        exact_c, od_c = _limits(self.pooled_share, grid, self.tau2)
+        return pl.DataFrame({"n": grid, **{f"exact_{k}": v for k, v in exact_c.items()},
+                             **{f"od_{k}": v for k, v in od_c.items()}})
 
 
 def _reference_filters(filters: Filters) -> Filters:
@@ -126,13 +141,16 @@ def expected_counts(selection: pl.DataFrame, reference: pl.DataFrame) -> pl.Data
         raise ValueError(f"{missing.height} stratum rows of the selection are missing from "
                          "the reference population")
     # summed with math.fsum (correctly rounded, so independent of the row order a
-    # parallel group-by gives): the same input gives byte-identical output (5b)
-    products: dict[object, list[float]] = {}
-    for code, n, p in joined.select("municipality_code", "n", "p").iter_rows():
-        products.setdefault(code, []).append(n * p)
-    codes = sorted(products)
-    return pl.DataFrame({"municipality_code": codes,
-                         "expected": [math.fsum(products[c]) for c in codes]},
+    # parallel group-by gives): the same input gives byte-identical output (5b); the
+    # products n·p in numpy (the same float64 products), one fsum per municipality
+    joined = joined.sort("municipality_code")
+    all_codes = joined["municipality_code"].to_numpy()
+    products = joined["n"].to_numpy().astype(np.float64) * joined["p"].to_numpy()
+    codes, starts = np.unique(all_codes, return_index=True)
+    ends = [*starts[1:].tolist(), len(all_codes)] if len(starts) else []
+    return pl.DataFrame({"municipality_code": codes.tolist(),
+                         "expected": [math.fsum(products[a:b].tolist())
+                                      for a, b in zip(starts.tolist(), ends, strict=True)]},
                         schema={"municipality_code": selection.schema["municipality_code"],
                                 "expected": pl.Float64})
 
@@ -169,7 +187,7 @@ def benchmark_from_strata(selection: pl.DataFrame, reference: pl.DataFrame,
     counts = published_counts(selection, reference, policy)
     if counts.municipalities.is_empty() or counts.n_ref <= 0:
         return Benchmark(pl.DataFrame(schema={**_POINT_SCHEMA, "suppressed": pl.Boolean}),
-                         pl.DataFrame(), None, None, 0)
+                         None, None, 0)
     p0 = counts.k_ref / counts.n_ref
     frame = counts.municipalities.join(expected_counts(selection, reference),
                                        on="municipality_code", how="left")
@@ -193,11 +211,8 @@ def benchmark_from_strata(selection: pl.DataFrame, reference: pl.DataFrame,
     points = protect_frame(frame, policy=policy, n_col="n", exact_col="n_exact",
                            value_cols=VALUE_COLS, total_shown=True).drop("n_exact")
     top = max(int(n.max()), 10) * 1.1
-    grid = np.unique(np.linspace(max(policy.threshold, 1), top, 200).round().astype(int))
-    exact_c, od_c = _limits(p0, grid, tau2)
-    curve = pl.DataFrame({"n": grid, **{f"exact_{k}": v for k, v in exact_c.items()},
-                          **{f"od_{k}": v for k, v in od_c.items()}})
-    return Benchmark(points, curve, p0, tau2, int(usable.sum()))
+    return Benchmark(points, p0, tau2, int(usable.sum()),
+                     curve_span=(max(policy.threshold, 1), top))
 
 
 def _selected_area(filters: Filters) -> list[int] | None:
