@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ips_data.loading.database import load_dataset
-from ips_data.metrics import adjusted
+from ips_data.metrics import adjusted, cells
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.summary import build_summary
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -160,7 +160,7 @@ def test_weeks_variance_rule_for_an_arm_with_one_person(rows, whole, estimate, v
 
 
 def test_balance_by_hand(ds):
-    frame = adjusted.balance_table(adjusted.strata(ds, Filters(scope=ALL)), 18)
+    frame = adjusted.balance_table(cells.strata(ds, Filters(scope=ALL)), 18)
     groups = frame.filter(pl.col("variable") == "benefit_group")
     rows = {r["level"]: r for r in groups.iter_rows(named=True)}
     assert list(rows) == ["cash", "insured", "other"]  # levels in the contract's order
@@ -225,7 +225,7 @@ def test_benefit_groups_in_sql_equal_the_contract(tmp_path: Path, benefit: str, 
     write_table(tmp_path, "outcomes", [outcome(p["person_id"]) for p in people])
     ds = load_dataset(tmp_path)
     try:
-        frame = adjusted.strata(ds, Filters(scope=ALL))
+        frame = cells.strata(ds, Filters(scope=ALL))
     finally:
         ds.close()
     got = dict(frame.filter(pl.col("arm") == "comparison")
@@ -321,7 +321,7 @@ def test_stratum_column_decodes_to_its_parts(tmp_path: Path):
     write_table(tmp_path, "outcomes", [outcome(p["person_id"]) for p in people])
     ds = load_dataset(tmp_path)
     try:
-        frame = adjusted.strata(ds, Filters(scope=ALL))
+        frame = cells.strata(ds, Filters(scope=ALL))
     finally:
         ds.close()
     got = sorted(frame.select("start_year", "age_band", "sex", "benefit_group", "n").rows())

@@ -45,6 +45,7 @@ ALL = Scope.everything()
 #: Every public query function and the keyword arguments it is called with.
 FUNCTIONS: dict[str, dict] = {
     "effect.participants_by_arm": {},
+    "effect.persons_by_arm": {},
     "effect.arm_effects": {},
     "effect.differences": {},
     "effect.effect_by_group": {"horizon": 18, "dimension": "age_band"},
@@ -60,7 +61,6 @@ FUNCTIONS: dict[str, dict] = {
     "summary.effect_summary": {},
     "adjusted.adjusted_differences": {},
     "adjusted.balance": {"horizon": 18},
-    "adjusted.strata": {},
     "adjusted.whole_weeks_variance": {},
     "benchmark.benchmark": {},
     "fidelity.fidelity_profile": {"code": 101, "as_of": date(2026, 9, 30)},

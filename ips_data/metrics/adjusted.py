@@ -60,12 +60,6 @@ _RESULT_SCHEMA = {
 }
 
 
-def strata(ds: Dataset, filters: Filters) -> pl.DataFrame:
-    """Per horizon, arm and stratum: n, k_any, k_end, weeks_mean, weeks_var (exact), and
-    the other exact parts of the cells (see `ips_data.metrics.cells`)."""
-    return cells.strata(ds, filters)
-
-
 def whole_weeks_variance(ds: Dataset, filters: Filters) -> dict[tuple[int, str], float | None]:
     """Each arm's sample variance of weeks over the whole population at each horizon."""
     raw = cells.arm_cells(ds, filters)
@@ -182,7 +176,8 @@ def adjusted_from_strata(frame: pl.DataFrame, weeks_var: dict[tuple[int, str], f
 def adjusted_differences(ds: Dataset, filters: Filters,
                          policy: DisclosurePolicy) -> pl.DataFrame:
     """Adjusted IPS − comparison per horizon and measure, with support (protected)."""
-    return adjusted_from_strata(strata(ds, filters), whole_weeks_variance(ds, filters), policy)
+    return adjusted_from_strata(cells.strata(ds, filters), whole_weeks_variance(ds, filters),
+                                policy)
 
 
 def standardised_difference(p1: np.ndarray, p0: np.ndarray) -> np.ndarray:
@@ -257,4 +252,4 @@ def balance(ds: Dataset, filters: Filters, policy: DisclosurePolicy, *,
     """The covariate balance at one horizon (see `balance_from_strata`)."""
     if horizon not in HORIZONS:
         raise ValueError(f"horizon must be one of {HORIZONS}")
-    return balance_from_strata(strata(ds, filters), horizon, policy)
+    return balance_from_strata(cells.strata(ds, filters), horizon, policy)

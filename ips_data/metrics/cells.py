@@ -35,7 +35,9 @@ _CELL_SCHEMA = {"n": pl.Int64, "n_key": pl.UInt64, "k_any": pl.Int64, "k_any_key
 
 
 def strata(ds: Dataset, filters: Filters) -> pl.DataFrame:
-    """`effect_strata` of the selection (remembered by the Dataset like any query)."""
+    """`effect_strata` of the selection: per horizon, arm and stratum n, k_any, k_end,
+    weeks_mean, weeks_var (exact) and the other exact parts of the cells (the adjusted
+    difference and the balance start from it too; remembered like any query)."""
     return ds.query("effect_strata", filters.params())
 
 

@@ -13,7 +13,7 @@ import polars as pl
 
 from ips_data.contract import COST_CATEGORIES
 from ips_data.loading.database import Dataset
-from ips_data.metrics import published
+from ips_data.metrics import effect, published
 from ips_data.metrics.filters import Filters
 from ips_data.metrics.stats import mean_interval, welch_difference
 from ips_data.protection.disclosure import DisclosurePolicy, protect_frame
@@ -95,12 +95,10 @@ def savings(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataF
     """Saving per person (comparison − IPS) per horizon, and the selection's total
     saving estimated as saving × IPS participants in the selection (interval likewise),
     all from published figures."""
-    params = filters.params()
     cells = published_cells(_arm_totals(ds, filters), policy)
     by = {(r["horizon_months"], r["arm"]): r for r in cells.iter_rows(named=True)}
     arms = {r["arm"]: r for r in published.counts(
-        ds.query("participants_by_arm", params).select("arm", "n", "n_key"), ["n"],
-        policy).iter_rows(named=True)}
+        effect.persons_by_arm(ds, filters), ["n"], policy).iter_rows(named=True)}
     horizons = sorted({h for h, _ in by})
     rows = [_saving_row(h, by.get((h, "ips")), by.get((h, "comparison")), policy,
                         arms.get("ips")) for h in horizons]

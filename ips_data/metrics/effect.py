@@ -70,11 +70,16 @@ def _with_intervals(cell_frame: pl.DataFrame) -> pl.DataFrame:
                              for c in _VALUE_COLS if c != "weeks_mean")
 
 
+def persons_by_arm(ds: Dataset, filters: Filters) -> pl.DataFrame:
+    """The exact persons of the selection per arm with their cell key sum (arm, n, n_key:
+    the `participants_by_arm` query without its not-yet-observable columns)."""
+    return ds.query("participants_by_arm", filters.params()).select("arm", "n", "n_key")
+
+
 def participants_by_arm(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> pl.DataFrame:
     """Persons in the selection per arm (published and protected; no total is shown with
     them)."""
-    persons = ds.query("participants_by_arm", filters.params()).select("arm", "n", "n_key")
-    raw = published.counts(persons, ["n"], policy)
+    raw = published.counts(persons_by_arm(ds, filters), ["n"], policy)
     return published.finish(protect_frame(raw, policy=policy, n_col="n", exact_col="n_exact",
                                           total_shown=False))
 
