@@ -1,4 +1,4 @@
-"""Overblik: headline cards from the summary document (the same numbers as
+"""Overblik: headline cards from the summary's blocks (`headline`: the same numbers as
 `ips-data summary --json`) with small trend charts by start year beside the participant
 cards, data health and the published Projekt Inklusion figures."""
 
@@ -43,11 +43,11 @@ with head[1]:
                 [f.path for f in report.rejected()], lang)))
         state.data_link(sel)
 
-state.prefetch(sel, "participants_by_arm", "summary", "start_year_trend")  # side by side
+state.prefetch(sel, "participants_by_arm", "headline", "start_year_trend")  # side by side
 if not state.any_participants(sel):
     st.info(t("no_selection", lang))
     st.stop()
-summary = state.call(sel, "summary")
+summary = state.call(sel, "headline")
 
 st.subheader(t("participants", lang))
 by_arm = {r["arm"]: r["n"] for r in state.call(sel, "participants_by_arm").to_dicts()}
@@ -107,7 +107,7 @@ else:
 
 st.subheader(t("ov_rollout_head", lang))
 if state.has_rows(sel, "rollout"):
-    counts = state.status_counts(summary["municipalities"])
+    counts = summary["status_counts"]
     for col, status in zip(st.columns(ROW_WIDTHS),
                            ("operating", "implementing", "not_started"), strict=True):
         card(col, t("ov_status", lang, status=label("status", status, lang)),

@@ -26,6 +26,7 @@ import polars as pl
 import pytest
 
 import ips_data.metrics
+from ips_data.contract import STATUSES
 from ips_data.loading.database import Dataset, load_dataset
 from ips_data.metrics.benchmark import Benchmark, _reference_filters
 from ips_data.metrics.effect import Funnel
@@ -56,9 +57,11 @@ FUNCTIONS: dict[str, dict] = {
     "costs.savings_by_municipality": {"horizon": 18},
     "rollout.municipality_status": {"as_of": date(2026, 9, 30)},
     "rollout.timeline": {},
+    "rollout.status_counts_as_of": {"as_of": date(2026, 9, 30)},
     "rollout.fidelity_reviews": {"as_of": date(2026, 9, 30)},
     "summary.build_summary": {},
     "summary.effect_summary": {},
+    "summary.headline": {},
     "adjusted.adjusted_differences": {},
     "adjusted.balance": {"horizon": 18},
     "adjusted.whole_weeks_variance": {},
@@ -159,6 +162,8 @@ def person_count(name: str, result) -> int:
         return person_count(name, result.points)
     if isinstance(result, FidelityProfile):
         return 1  # one municipality's review named
+    if isinstance(result, dict) and set(result) == set(STATUSES):  # status counts
+        return sum(result.values())  # municipalities named (not persons)
     if isinstance(result, dict) and "effect" not in result:  # weeks variance per arm
         return sum(v is not None for v in result.values())
     if isinstance(result, dict):

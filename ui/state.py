@@ -3,7 +3,7 @@
 * One `Dataset` per (data directory, fingerprint) is shared by all sessions
   (`st.cache_resource`, at most two extracts kept); it is never mutated.
 * Every engine call goes through `call()`, cached with the Dataset's accepted file
-  set in the key (`accepted_key`; the summary also with every file's verdict), so a
+  set and the perturbation secret in the key (`accepted_key`), so a
   changed extract is never served stale and a rejected or stray file recomputes nothing.
 * The sidebar widgets are bound to URL query parameters (their keys are the
   parameter names; see `ui.bound`), so a link reproduces the view.
@@ -43,7 +43,7 @@ from ips_data.metrics import (
     trend,
 )
 from ips_data.metrics.filters import Filters
-from ips_data.metrics.summary import build_summary, effect_summary
+from ips_data.metrics.summary import effect_summary, headline
 from ips_data.metrics.together import together
 from ips_data.municipalities import MUNICIPALITIES, REGIONS
 from ips_data.protection.disclosure import DisclosurePolicy
@@ -145,7 +145,7 @@ _LAST_GOOD: dict[str, Dataset] = {}
 
 # ---------------------------------------------------------------------- engine calls
 _ENGINE: dict[str, Callable[..., Any]] = {
-    "summary": build_summary,
+    "headline": headline,
     "summary_effect": effect_summary,
     "participants_by_arm": effect.participants_by_arm,
     "arm_effects": effect.arm_effects,
@@ -157,6 +157,8 @@ _ENGINE: dict[str, Callable[..., Any]] = {
     "costs_by_category": costs.costs_by_category,
     "savings_by_municipality": costs.savings_by_municipality,
     "municipality_status": rollout.municipality_status,
+    "status_counts": lambda ds, filters, _policy, **kw: rollout.status_counts_as_of(
+        ds, filters, **kw),
     "rollout_map": rollout_map.map_figures,
     "fidelity_profile": lambda ds, filters, _policy, **kw: fidelity.fidelity_profile(
         ds, filters, **kw),
@@ -169,13 +171,10 @@ _ENGINE: dict[str, Callable[..., Any]] = {
 }
 
 
-def _data_version(ds: Dataset, name: str) -> str:
+def _data_version(ds: Dataset) -> str:
     """What a cached result depends on: the accepted files (a rejected or stray file
-    changes no figure), plus every file's verdict for the summary (it counts them)."""
-    if name != "summary":
-        return ds.accepted_key
-    return ds.accepted_key + "|" + ",".join(
-        f"{f.path}={f.status}" for f in ds.report.files if f.status != "ignored")
+    changes no figure) and the perturbation secret."""
+    return ds.accepted_key
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -197,7 +196,7 @@ def _cached_area(_ds: Dataset, data_version: str, name: str, filters_json: str,
 def call(sel: Selection, name: str, *, filters: Filters | None = None, **kwargs: Any) -> Any:
     """A disclosure-protected `ips_data` result for the selection (cached)."""
     f = sel.filters if filters is None else filters
-    return _cached(sel.ds, _data_version(sel.ds, name), name, f.model_dump_json(),
+    return _cached(sel.ds, _data_version(sel.ds), name, f.model_dump_json(),
                    sel.policy.threshold, tuple(sorted(kwargs.items())))
 
 
@@ -261,8 +260,7 @@ def collaborating(sel: Selection, when: date) -> tuple[int, int, int]:
     municipalities inside the scope are counted (all 29 for scope `all` or
     `region:1084`; 0 for a scope outside the region, and the page leaves the bar out)."""
     region = Filters(scope=sel.filters.scope, region=HOVEDSTADEN)
-    frame = call(sel, "municipality_status", filters=region, as_of=when)
-    counts = rollout.status_counts(frame, HOVEDSTADEN)
+    counts = call(sel, "status_counts", filters=region, as_of=when)
     total = sum(m.region_code == HOVEDSTADEN and sel.filters.scope.allows(m.code)
                 for m in MUNICIPALITIES.values())
     return sum(counts[s] for s in rollout.COLLABORATING), counts["agreement"], total

@@ -42,7 +42,7 @@ from ips_data.metrics import (
     trend,
 )
 from ips_data.metrics.filters import Filters
-from ips_data.metrics.summary import build_summary, effect_summary
+from ips_data.metrics.summary import build_summary, effect_summary, headline
 from ips_data.metrics.together import together
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
@@ -68,7 +68,7 @@ def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
     hovedstaden = Filters(scope=f.scope, region=1084)
     return {
         "overview": lambda: together(lambda: effect.participants_by_arm(ds, f, POLICY),
-                                     lambda: build_summary(ds, f, POLICY),
+                                     lambda: headline(ds, f, POLICY),
                                      lambda: trend.start_year_trend(ds, f, POLICY)),
         "effect": lambda: (
             effect.participants_by_arm(ds, f, POLICY),
@@ -90,7 +90,7 @@ def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
         ),
         "rollout": lambda: (
             rollout.municipality_status(ds, f, POLICY),
-            rollout.municipality_status(ds, hovedstaden, POLICY),
+            rollout.status_counts_as_of(ds, hovedstaden),
             rollout_map.map_figures(ds, f, POLICY, measure="status"),
             rollout.timeline(ds, f), rollout.fidelity_reviews(ds, f),
             fidelity.reviewed_municipalities(ds, f),

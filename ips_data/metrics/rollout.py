@@ -66,12 +66,25 @@ def municipality_status(ds: Dataset, filters: Filters, policy: DisclosurePolicy,
 
 
 def status_counts(status: pl.DataFrame, region: int | None = None) -> dict[str, int]:
-    """How many municipalities have each status (not person-based)."""
+    """How many municipalities have each status (not person-based); a municipality
+    without a status period as of the list's date has no status and is not counted."""
     frame = status if region is None else status.filter(pl.col("region_code") == region)
     counts = dict.fromkeys(STATUSES, 0)
-    for value, n in frame.group_by("status").len().iter_rows():
+    for value, n in frame.drop_nulls("status").group_by("status").len().iter_rows():
         counts[value] = n
     return counts
+
+
+def status_counts_as_of(ds: Dataset, filters: Filters, as_of: date | None = None
+                        ) -> dict[str, int]:
+    """How many municipalities of the area filter have each status as of `as_of` (the
+    period with the latest valid_from ≤ as_of), from the status periods alone: the same
+    counts as `status_counts(municipality_status(...))` without its person scans (a
+    municipality with a status period always has a row in a table)."""
+    as_of = as_of or ds.as_of
+    current = (timeline(ds, filters).filter(pl.col("valid_from") <= as_of)
+               .sort("code", "valid_from").group_by("code", maintain_order=True).last())
+    return status_counts(current.select("status"))
 
 
 def timeline(ds: Dataset, filters: Filters) -> pl.DataFrame:

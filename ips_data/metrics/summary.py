@@ -1,7 +1,7 @@
 """The `ips-data summary --json` document (contract section 6).
 
-The overview page renders from this same document, so the dashboard and the
-JSON can never disagree. Every person-based value in it has passed disclosure
+The overview page renders from the same blocks (`headline`: the same functions, without
+the parts it does not show), so the dashboard and the JSON can never disagree. Every person-based value in it has passed disclosure
 control (suppressed values are null).
 """
 
@@ -84,11 +84,12 @@ def _add_adjusted(out: dict[str, Any], frame: pl.DataFrame) -> None:
         out[str(h)]["adjusted_difference"] = block
 
 
-def _costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
-    arms, saving_frame, categories = together(
+def _costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy, *,
+           categories: bool = True) -> dict[str, Any]:
+    arms, saving_frame, by_category = together(
         lambda: costs.arm_costs(ds, filters, policy),
         lambda: costs.savings(ds, filters, policy),
-        lambda: costs.costs_by_category(ds, filters, policy))
+        lambda: costs.costs_by_category(ds, filters, policy) if categories else None)
     saving = {r["horizon_months"]: r for r in saving_frame.iter_rows(named=True)}
     out: dict[str, Any] = {}
     for h in sorted(set(arms["horizon_months"].to_list())):
@@ -101,10 +102,11 @@ def _costs(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str,
             "estimate": s["estimate"] if s else None,
             "ci95": [s["low"], s["high"]] if s and s["estimate"] is not None else None,
         }
-        by_cat: dict[str, dict[str, float | None]] = {}
-        for r in categories.filter(pl.col("horizon_months") == h).iter_rows(named=True):
-            by_cat.setdefault(r["category"], {})[r["arm"]] = r["mean_dkk"]
-        block["by_category"] = by_cat
+        if by_category is not None:
+            by_cat: dict[str, dict[str, float | None]] = {}
+            for r in by_category.filter(pl.col("horizon_months") == h).iter_rows(named=True):
+                by_cat.setdefault(r["category"], {})[r["arm"]] = r["mean_dkk"]
+            block["by_category"] = by_cat
         out[str(h)] = block
     return out
 
@@ -144,6 +146,19 @@ def effect_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> d
     """Only the summary's `effect` block (the same numbers as in `build_summary`), for
     pages that show the differences without the costs and municipalities."""
     return {"effect": _effect(ds, filters, policy)}
+
+
+def headline(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
+    """The overview's cards: the summary's `effect` block, its `costs` block without the
+    categories, and `status_counts` (municipalities per rollout status, as counted over
+    the summary's municipality list). Made by the same functions as `build_summary`, so
+    the numbers are the summary's; without the benchmark, the categories and the
+    municipality list's person counts, which the overview does not show."""
+    effect_block, cost_block, statuses = together(
+        lambda: _effect(ds, filters, policy),
+        lambda: _costs(ds, filters, policy, categories=False),
+        lambda: rollout.status_counts_as_of(ds, filters))
+    return {"effect": effect_block, "costs": cost_block, "status_counts": statuses}
 
 
 def build_summary(ds: Dataset, filters: Filters, policy: DisclosurePolicy) -> dict[str, Any]:
