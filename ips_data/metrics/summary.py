@@ -1,8 +1,8 @@
 """The `ips-data summary --json` document (contract section 6).
 
 The overview page renders from the same blocks (`headline`: the same functions, without
-the parts it does not show), so the dashboard and the JSON can never disagree. Every person-based value in it has passed disclosure
-control (suppressed values are null).
+the parts it does not show), so the dashboard and the JSON can never disagree. Every
+person-based value in it has passed disclosure control (suppressed values are null).
 """
 
 from __future__ import annotations
