@@ -134,13 +134,13 @@ def _counting_builds(monkeypatch) -> list[int]:
     from ips_data.loading import database
 
     builds: list[int] = []
-    real = database.build_database
+    real = database.build_into  # every build, the speculative one of a first load too
 
-    def counted(report, **kwargs):
+    def counted(con, report, **kwargs):
         builds.append(1)
-        return real(report, **kwargs)
+        return real(con, report, **kwargs)
 
-    monkeypatch.setattr(database, "build_database", counted)
+    monkeypatch.setattr(database, "build_into", counted)
     return builds
 
 
@@ -212,13 +212,13 @@ def test_concurrent_identical_loads_share_one_build(tmp_path, monkeypatch):
     root = tiny_extract(tmp_path)
     started, release = threading.Event(), threading.Event()
     builds: list[int] = []
-    real = database.build_database
+    real = database.build_into
 
-    def slow_build(report, **kwargs):
+    def slow_build(con, report, **kwargs):
         builds.append(1)
         started.set()
         release.wait(30)
-        return real(report, **kwargs)
+        return real(con, report, **kwargs)
 
     waiting = threading.Event()
 
@@ -227,7 +227,7 @@ def test_concurrent_identical_loads_share_one_build(tmp_path, monkeypatch):
             waiting.set()  # the second caller is about to wait for the first load
             return super().result(timeout)
 
-    monkeypatch.setattr(database, "build_database", slow_build)
+    monkeypatch.setattr(database, "build_into", slow_build)
     monkeypatch.setattr(flight, "Future", Watched)
     results: list = []
     first = threading.Thread(target=lambda: results.append(load_dataset(root)))

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import duckdb
 import polars as pl
 
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
-from ips_data.loading import fallback, store
+from ips_data.loading import fallback, speculative, store
 from ips_data.loading.discovery import Discovery, discover
 from ips_data.loading.flight import SingleFlight
 from ips_data.loading.sql_catalog import data_tests, macros, models, queries, query_params
@@ -237,7 +237,16 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
                 {"category": list(COST_CATEGORIES)})
 
 
-def bind_files(con: duckdb.DuckDBPyConnection, report: ValidationReport) -> None:
+class FileSet(Protocol):
+    """What a build reads: a folder and the files taken from each table (a validation
+    report's accepted files, or the speculative build's every file)."""
+
+    data_dir: str
+
+    def accepted(self, table: str) -> list[str]: ...
+
+
+def bind_files(con: duckdb.DuckDBPyConnection, report: FileSet) -> None:
     """Set the (connection-local) variables the staging views read: the typed template
     plus the accepted files of each table."""
     root = Path(report.data_dir)
@@ -259,7 +268,7 @@ def _enum_types(con: duckdb.DuckDBPyConnection) -> None:
                     [sorted(columns[column].allowed)])
 
 
-def build_database(report: ValidationReport, *, threads: int = 2,
+def build_database(report: FileSet, *, threads: int = 2,
                    secret: str | None = None) -> duckdb.DuckDBPyConnection:
     """Build every model over the report's accepted files: staging as views, marts (and
     references) as tables. Built with LOAD_THREADS; queries then use `threads`.
@@ -268,6 +277,17 @@ def build_database(report: ValidationReport, *, threads: int = 2,
     method; it is bound as a connection variable while the tables are built and unset
     afterwards (a stored copy never holds it)."""
     con = connect(threads=LOAD_THREADS)
+    try:
+        return build_into(con, report, threads=threads, secret=secret)
+    except BaseException:
+        con.close()
+        raise
+
+
+def build_into(con: duckdb.DuckDBPyConnection, report: FileSet, *, threads: int = 2,
+               secret: str | None = None) -> duckdb.DuckDBPyConnection:
+    """`build_database`'s work on a fresh connection (one made with LOAD_THREADS): the
+    speculative build (`speculative`) keeps its connection to interrupt it."""
     bind_files(con, report)
     con.execute("set variable perturbation_secret = ?",
                 [perturbation_secret() if secret is None else secret])
@@ -366,16 +386,28 @@ def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: P
     digest = secret_digest(secret)
     # a listing validated before (by another process) whose database is not (yet) stored
     report = store.stored_report(cache_dir, key, listing) if key else None
+    guess = None  # a first load: the build starts while validation runs
     if report is None:
-        report = validate(data_dir, as_of=as_of, discovery=listing)
+        if speculative.first_load(listing, as_of):
+            guess = speculative.SpeculativeBuild(listing, threads=threads, secret=secret)
+        try:
+            report = validate(data_dir, as_of=as_of, discovery=listing)
+        except BaseException:
+            if guess is not None:
+                guess.drop()
+            raise
     stored = (store.open_database(cache_dir, report, threads=threads, digest=digest)
               if key else None)
     if stored is not None:
+        if guess is not None:
+            guess.drop()
         store.remember_listing(cache_dir, key, report)
         _release(lock)
         return Dataset(report=report, con=stored, key_digest=digest)
     try:
-        con = build_database(report, threads=threads, secret=secret)
+        con = guess.take(report) if guess is not None else None
+        if con is None:
+            con = build_database(report, threads=threads, secret=secret)
     except duckdb.Error as exc:
         if not _unchanged(report, discover(data_dir)):
             _release(lock)  # an accepted file changed or vanished meanwhile

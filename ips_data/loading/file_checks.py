@@ -358,6 +358,11 @@ class VerdictMemory:
             self._items.move_to_end(key)
         return found[0].model_copy(deep=True), found[1]
 
+    def known(self, key: tuple) -> bool:
+        """True when a verdict is remembered under `key` (no copy is made)."""
+        with self._lock:
+            return key in self._items
+
     def put(self, key: tuple, report: FileReport, facts: FileFacts | None) -> None:
         with self._lock:
             self._items[key] = (report.model_copy(deep=True), facts)
