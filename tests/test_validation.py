@@ -353,3 +353,43 @@ def test_a_key_on_the_edge_of_both_files_ranges_is_a_duplicate(tmp_path):
     verdict = {f.path: f for f in validate(root).files}[edge.relative_to(root).as_posix()]
     assert [(r.rule, r.rows, r.row_numbers) for r in verdict.rejections] == [
         ("duplicate_key_across_files", 1, [1])]
+
+
+_INTEGER_TYPES = ["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                  "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"]
+
+
+@pytest.mark.parametrize("own", [*_INTEGER_TYPES, "FLOAT", "DOUBLE", "DATE", "VARCHAR"])
+def test_casts_said_never_to_fail_hold_the_types_extremes(own):
+    """`never_fails` spares the row-by-row cast check of a union's type: checked against
+    the engine, the smallest and largest value of the file's type cast to every type it
+    is said never to fail for, and the widenings of the contract's integers (a file's
+    TINYINT or SMALLINT read with the template's BIGINT) are spared."""
+    import duckdb
+
+    from ips_data.loading.validation import never_fails
+
+    con = duckdb.connect()
+    bits = {"TINY": 8, "SMALL": 16, "INTEGE": 32, "BIG": 64, "HUGE": 128}
+    if own in _INTEGER_TYPES:
+        b = next(v for k, v in bits.items() if own.removeprefix("U").startswith(k))
+        values = ([0, 2**b - 1] if own.startswith("U")
+                  else [-(2 ** (b - 1)), 2 ** (b - 1) - 1])
+        extremes = [f"cast('{v}' as {own})" for v in values]
+    elif own in ("FLOAT", "DOUBLE"):
+        big = "3.4028234e38" if own == "FLOAT" else "1.7976931348623157e308"
+        extremes = [f"cast('-{big}' as {own})", f"cast('{big}' as {own})"]
+    else:
+        extremes = []
+    for union in [*_INTEGER_TYPES, "FLOAT", "DOUBLE", "DATE", "VARCHAR"]:
+        if not never_fails(own, union):
+            continue
+        assert extremes or own == union, (own, union)
+        casts = con.sql("select " + ", ".join(f"try_cast({e} as {union}) is not null"
+                                             for e in extremes)).fetchall()[0] \
+            if extremes else ()
+        assert all(casts), (own, union, casts)
+    if own in ("TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT", "UINTEGER"):
+        assert never_fails(own, "BIGINT") and never_fails(own, "DOUBLE")
+    assert not never_fails("BIGINT", "INTEGER") and not never_fails("UBIGINT", "BIGINT")
+    assert not never_fails("DATE", "TIMESTAMP_NS") and not never_fails("DOUBLE", "FLOAT")

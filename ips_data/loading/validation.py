@@ -115,6 +115,26 @@ _UNION_TYPE = re.compile(
     r"TIMESTAMP_NS|TIMESTAMP WITH TIME ZONE|DECIMAL\(\d{1,2},\d{1,2}\))$")
 
 
+#: Integer types as DESCRIBE prints them: (signed, bits).
+_INTEGERS = {"TINYINT": (True, 8), "SMALLINT": (True, 16), "INTEGER": (True, 32),
+             "BIGINT": (True, 64), "HUGEINT": (True, 128), "UTINYINT": (False, 8),
+             "USMALLINT": (False, 16), "UINTEGER": (False, 32), "UBIGINT": (False, 64),
+             "UHUGEINT": (False, 128)}
+
+
+def never_fails(own: str, union: str) -> bool:
+    """True when every value of type `own` casts to `union` (the same type or a widening:
+    a wider integer of the same sign, a signed one with more bits than an unsigned one,
+    any integer or FLOAT to DOUBLE), so no row needs to be tried."""
+    if own == union or (union == "DOUBLE" and (own == "FLOAT" or own in _INTEGERS)):
+        return True
+    if own in _INTEGERS and union in _INTEGERS:
+        (signed, bits), (to_signed, to_bits) = _INTEGERS[own], _INTEGERS[union]
+        return (signed == to_signed and to_bits >= bits) or (not signed and to_signed
+                                                             and to_bits > bits)
+    return False
+
+
 def _template(table: str) -> str:
     from ips_data.loading.database import template_file  # the loader's typed empty file
 
@@ -217,12 +237,12 @@ class _CrossFile:
             union = now.get(column, own)
             if not _UNION_TYPE.match(union):
                 continue
-            count, numbers = (0, []) if union == own else \
+            count, numbers = (0, []) if never_fails(own, union) else \
                 self._failing_casts(spec, path, column, union)
             other = ", ".join(str(Path(p).relative_to(self.root)) for p in self._paths(spec.name))
             if not count and union != before.get(column):
                 for older, theirs in self.accepted[spec.name]:
-                    if dict(theirs.types).get(column, union) != union and \
+                    if not never_fails(dict(theirs.types).get(column, union), union) and \
                             self._failing_casts(spec, older, column, union)[0]:
                         other = str(Path(older).relative_to(self.root))
                         count = -1
