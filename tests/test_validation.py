@@ -393,3 +393,33 @@ def test_casts_said_never_to_fail_hold_the_types_extremes(own):
         assert never_fails(own, "BIGINT") and never_fails(own, "DOUBLE")
     assert not never_fails("BIGINT", "INTEGER") and not never_fails("UBIGINT", "BIGINT")
     assert not never_fails("DATE", "TIMESTAMP_NS") and not never_fails("DOUBLE", "FLOAT")
+
+
+def test_the_cpr_check_finds_exactly_what_the_pattern_matches():
+    """The cpr_like_id rule tries the regular expression only on values of 10 or 11
+    characters starting with an ASCII digit: on hand-picked and random values it counts
+    exactly those that match the contract's pattern (oracle: Python's `re`, ASCII
+    digits, as RE2's \\d)."""
+    import re
+
+    import duckdb
+
+    from ips_data.contract import CPR_PATTERN, TABLES
+    from ips_data.loading.file_checks import _column_checks
+
+    check = next(c for c in _column_checks(TABLES["participants"], {"person_id"}, date.today())
+                 if c.rule == "cpr_like_id")
+    rng = random.Random(7)
+    alphabet = "0123456789-P x٣９é"
+    values = ["0101901234", "010190-1234", "0101901234 ", "０１０１９０１２３４", "P101901234",
+              "٠١٠١٩٠١٢٣٤", "", "-101901234", "01019012345", "010190--1234", "9" * 11]
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.choice([9, 10, 11, 12])))
+               for _ in range(3000)]
+    values += [rng.choice("0123456789") * 6 + rng.choice(["", "-"])
+               + f"{rng.randrange(10**4):04d}" for _ in range(500)]
+    con = duckdb.connect()
+    con.execute("create table t as select unnest(?::varchar[]) as person_id", [values])
+    found = con.execute("select count_if(" + check.violation + ") from t",
+                        check.params).fetchall()[0][0]
+    expected = sum(bool(re.fullmatch(CPR_PATTERN.strip("^$"), v, re.ASCII)) for v in values)
+    assert found == expected and expected > 500
