@@ -11,6 +11,7 @@ Queries run on their own cursor and are fetched fully.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Hashable
@@ -116,7 +117,8 @@ class Dataset:
     con: duckdb.DuckDBPyConnection
     #: digest of the perturbation secret the record keys were built with (section 5b)
     key_digest: str = ""
-    saving: store.BackgroundSave | None = field(default=None, repr=False, compare=False)
+    saving: store.BackgroundSave | store.PendingSave | None = field(
+        default=None, repr=False, compare=False)
     _memo: SingleFlight[pl.DataFrame] = field(
         default_factory=lambda: SingleFlight(keep=MEMO_SIZE), repr=False, compare=False)
     _derived: SingleFlight[object] = field(
@@ -237,6 +239,18 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
                 {"category": list(COST_CATEGORIES)})
 
 
+#: A mart's closing `order by`: it lays the stored rows out in horizon and area order, so
+#: that each query's filter skips whole row groups; the rows themselves do not change.
+_STORED_ORDER = re.compile(r"^select \* from final order by [a-z_0-9, ]+\s*\Z", re.MULTILINE)
+
+
+def unordered(sql: str) -> str:
+    """A model without its closing stored-order clause: for a database built for one
+    process's few queries and never stored (`load_dataset(one_use=True)`), where sorting
+    a million rows (~0.5 CPU-s on the national extract) would cost more than it saves."""
+    return _STORED_ORDER.sub("select * from final\n", sql)
+
+
 class FileSet(Protocol):
     """What a build reads: a folder and the files taken from each table (a validation
     report's accepted files, or the speculative build's every file)."""
@@ -268,24 +282,24 @@ def _enum_types(con: duckdb.DuckDBPyConnection) -> None:
                     [sorted(columns[column].allowed)])
 
 
-def build_database(report: FileSet, *, threads: int = 2,
-                   secret: str | None = None) -> duckdb.DuckDBPyConnection:
+def build_database(report: FileSet, *, threads: int = 2, secret: str | None = None,
+                   ordered: bool = True) -> duckdb.DuckDBPyConnection:
     """Build every model over the report's accepted files: staging as views, marts (and
     references) as tables. Built with LOAD_THREADS; queries then use `threads`.
 
     `secret` (default: `perturbation_secret()`) makes the record keys of the cell key
     method; it is bound as a connection variable while the tables are built and unset
-    afterwards (a stored copy never holds it)."""
+    afterwards (a stored copy never holds it). `ordered=False`: see `unordered`."""
     con = connect(threads=LOAD_THREADS)
     try:
-        return build_into(con, report, threads=threads, secret=secret)
+        return build_into(con, report, threads=threads, secret=secret, ordered=ordered)
     except BaseException:
         con.close()
         raise
 
 
 def build_into(con: duckdb.DuckDBPyConnection, report: FileSet, *, threads: int = 2,
-               secret: str | None = None) -> duckdb.DuckDBPyConnection:
+               secret: str | None = None, ordered: bool = True) -> duckdb.DuckDBPyConnection:
     """`build_database`'s work on a fresh connection (one made with LOAD_THREADS): the
     speculative build (`speculative`) keeps its connection to interrupt it."""
     bind_files(con, report)
@@ -295,7 +309,8 @@ def build_into(con: duckdb.DuckDBPyConnection, report: FileSet, *, threads: int 
     _enum_types(con)
     for name, sql in models().items():
         kind = "view " if name.startswith("stg_") else "table "
-        con.sql("create " + kind + ident(name, models()) + " as " + sql)
+        con.sql("create " + kind + ident(name, models()) + " as "
+                + (sql if ordered else unordered(sql)))
     for sql in macros().values():
         con.sql(sql)
     con.sql("reset variable perturbation_secret")
@@ -314,7 +329,7 @@ _LOADS: SingleFlight[Dataset] = SingleFlight()
 
 def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
                  cache_dir: Path | None = None, secret: str | None = None,
-                 cache: bool = True) -> Dataset:
+                 cache: bool = True, one_use: bool = False) -> Dataset:
     """Validate and load an extract; retried while accepted files change under it.
 
     With a cache directory (argument or $IPS_CACHE_DIR, see `store`) an unchanged folder
@@ -331,19 +346,25 @@ def load_dataset(data_dir, as_of: date | None = None, *, threads: int = 2,
     threads and secret) runs in another thread waits for it and gets the same Dataset,
     so a load started early (`ui.serve`) is not done twice. `cache=False`: no stored
     file is read or written, whatever $IPS_CACHE_DIR says.
+
+    `one_use=True` (the command line's summary): a database that is built is meant for
+    this process's few queries only: its marts are not sorted into the stored layout
+    (`unordered`) and this process never stores it; its `saving` is a `PendingSave`
+    whose `cancel` hands the stored copy to another process (`detached`), which builds
+    it in the stored layout. A stored database is opened as usual.
     """
     cache_dir = (cache_dir or store.default_cache_dir()) if cache else None
     secret = perturbation_secret() if secret is None else secret
     digest = secret_digest(secret)
     listing = discover(data_dir)
     key = (str(Path(data_dir).resolve()), listing.fingerprint, as_of, str(cache_dir), threads,
-           digest)
+           digest, one_use)
     return _LOADS.run(key, lambda: _load_dataset(data_dir, as_of, threads, cache_dir, listing,
-                                                 secret))
+                                                 secret, one_use))
 
 
 def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | None,
-                  listing: Discovery, secret: str) -> Dataset:
+                  listing: Discovery, secret: str, one_use: bool = False) -> Dataset:
     digest = secret_digest(secret)
     last_error: Exception | None = None
     for attempt in range(MAX_LOAD_ATTEMPTS):
@@ -364,7 +385,7 @@ def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | 
                 _release(lock)
                 return Dataset(report=cached[0], con=cached[1], key_digest=digest)
             loaded = _validate_and_build(data_dir, as_of, threads, cache_dir, key, listing, lock,
-                                         secret)
+                                         secret, one_use)
         except BaseException:
             _release(lock)
             raise
@@ -379,8 +400,8 @@ def _load_dataset(data_dir, as_of: date | None, threads: int, cache_dir: Path | 
 
 def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: Path | None,
                         key: str | None, listing: Discovery,
-                        lock: store.BuildLock | None,
-                        secret: str) -> Dataset | Exception | None:
+                        lock: store.BuildLock | None, secret: str,
+                        one_use: bool = False) -> Dataset | Exception | None:
     """One load attempt: the Dataset, or the error / None when the folder changed under
     it. The lock is released here, or handed to the background save that releases it."""
     digest = secret_digest(secret)
@@ -389,7 +410,8 @@ def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: P
     guess = None  # a first load: the build starts while validation runs
     if report is None:
         if speculative.first_load(listing, as_of):
-            guess = speculative.SpeculativeBuild(listing, threads=threads, secret=secret)
+            guess = speculative.SpeculativeBuild(listing, threads=threads, secret=secret,
+                                                 ordered=not one_use)
         try:
             report = validate(data_dir, as_of=as_of, discovery=listing)
         except BaseException:
@@ -407,7 +429,8 @@ def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: P
     try:
         con = guess.take(report) if guess is not None else None
         if con is None:
-            con = build_database(report, threads=threads, secret=secret)
+            con = build_database(report, threads=threads, secret=secret,
+                                 ordered=not one_use)
     except duckdb.Error as exc:
         if not _unchanged(report, discover(data_dir)):
             _release(lock)  # an accepted file changed or vanished meanwhile
@@ -423,8 +446,9 @@ def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: P
     if _unchanged(report, now):
         saving = None
         if key and store.cache_key(now, as_of) == key:
-            saving = store.BackgroundSave(cache_dir, key, report, con, lock=lock,
-                                          digest=digest)
+            saving = (store.PendingSave(cache_dir, key, report, lock=lock) if one_use else
+                      store.BackgroundSave(cache_dir, key, report, con, lock=lock,
+                                           digest=digest))
         else:
             _release(lock)
         return Dataset(report=report, con=con, key_digest=digest, saving=saving)

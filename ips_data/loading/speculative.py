@@ -67,7 +67,8 @@ INTERRUPT_POLL_S = 0.02
 class SpeculativeBuild:
     """The build of every file of a listing, running in a thread from construction."""
 
-    def __init__(self, listing: Discovery, *, threads: int, secret: str) -> None:
+    def __init__(self, listing: Discovery, *, threads: int, secret: str,
+                 ordered: bool = True) -> None:
         from ips_data.loading import database
 
         self.files = EveryFile.of(listing)
@@ -77,7 +78,7 @@ class SpeculativeBuild:
         def run() -> None:
             try:
                 self._built = database.build_into(self._con, self.files, threads=threads,
-                                                  secret=secret)
+                                                  secret=secret, ordered=ordered)
             except duckdb.Error:  # interrupted, or e.g. a damaged file validation rejects
                 self._built = None
 

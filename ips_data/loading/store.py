@@ -254,6 +254,29 @@ class BackgroundSave:
         return self.thread.is_alive()
 
 
+class PendingSave:
+    """The stored copy of a database built for one use (`load_dataset(one_use=True)`),
+    which this process never writes: it holds the build lock until `cancel` (the caller
+    then has another process write the copy, see `detached`) or `join` (nothing stored)."""
+
+    def __init__(self, cache_dir: Path, key: str, report: ValidationReport,
+                 lock: BuildLock | None = None) -> None:
+        self.key, self.report, self.cache_dir = key, report, cache_dir
+        self._lock = lock
+
+    def cancel(self) -> bool:
+        """Release the build lock; always True (nothing is being written here)."""
+        if self._lock is not None:
+            self._lock.release()
+        return True
+
+    def join(self) -> None:
+        self.cancel()
+
+    def is_alive(self) -> bool:
+        return False
+
+
 def _remove_abandoned(cache_dir: Path) -> None:
     """Partial files of processes that no longer run (e.g. stopped mid-copy)."""
     for partial in cache_dir.glob(".*.partial"):
