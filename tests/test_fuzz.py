@@ -406,7 +406,7 @@ def test_loading_that_cannot_recover_says_so(tmp_path, monkeypatch):
     prints it and exits 3)."""
     root = _issue_extract(tmp_path / "x", pa.timestamp("us"), YEAR_736977)
 
-    def broken(report, *, threads=2, secret=None):
+    def broken(report, *, threads=2, secret=None, ordered=True):
         raise fallback.duckdb.InvalidInputException("No magic bytes found at end of file")
     monkeypatch.setattr("ips_data.loading.database.build_database", broken)
     with pytest.raises(fallback.LoadError, match="ends too early"):
