@@ -20,6 +20,7 @@ from fixtures import (
     write_table,
 )
 
+from ips_data.contract import TABLES as CONTRACT_TABLES
 from ips_data.loading.file_checks import VERDICTS
 from ips_data.loading.validation import validate
 
@@ -423,3 +424,31 @@ def test_the_cpr_check_finds_exactly_what_the_pattern_matches():
                         check.params).fetchall()[0][0]
     expected = sum(bool(re.fullmatch(CPR_PATTERN.strip("^$"), v, re.ASCII)) for v in values)
     assert found == expected and expected > 500
+
+
+@pytest.mark.parametrize("table,column", [
+    (t, c.name) for t, spec in CONTRACT_TABLES.items() for c in spec.columns
+    if c.allowed is not None])
+def test_value_not_allowed_counts_exactly_the_values_outside_the_list(table, column):
+    """The value_not_allowed rule (a semi join on the allowed values) against plain
+    Python on allowed, near-miss and null values of the column's contract type."""
+    import duckdb
+
+    from ips_data.contract import TABLES
+    from ips_data.loading.file_checks import _column_checks
+
+    spec = TABLES[table]
+    col = next(c for c in spec.columns if c.name == column)
+    check = next(c for c in _column_checks(spec, {column}, date.today())
+                 if c.rule == "value_not_allowed")
+    rng = random.Random(column)
+    numeric = isinstance(col.allowed[0], int)
+    near = ([v + d for v in col.allowed for d in (-1, 1)] if numeric
+            else [v.upper() for v in col.allowed] + [v + " " for v in col.allowed] + [""])
+    values = [rng.choice([*col.allowed, *near, None]) for _ in range(2000)]
+    con = duckdb.connect()
+    con.execute("create table t as select unnest(?::" + ("bigint" if numeric else "varchar")
+                + "[]) as " + column, [values])
+    found = con.execute("select count_if(" + check.violation + ") from t",
+                        check.params).fetchall()[0][0]
+    assert found == sum(v is not None and v not in col.allowed for v in values) > 0

@@ -165,9 +165,11 @@ def _column_checks(spec: TableSpec, present: set[str], as_of: date) -> Iterator[
                          "else false end", params={"cpr": CPR_PATTERN},
                          message=f"{col.name} looks like a CPR number: the file is not anonymised")
         if col.allowed is not None:
+            # a semi join on the allowed values: list_contains compared each row with
+            # every value in turn (98 municipality codes: ~8x slower); no value is null
             yield _Check(rule="value_not_allowed", column=col.name,
-                         violation=c + " is not null and not list_contains("
-                         + f"$allowed{i}, " + c + ")",
+                         violation=c + " is not null and " + c + " not in (select unnest("
+                         + f"$allowed{i}))",
                          params={f"allowed{i}": list(col.allowed)},
                          explain={"allowed": list(col.allowed)},
                          message=f"{col.name} must be one of {', '.join(map(str, col.allowed))}")
