@@ -452,3 +452,26 @@ def test_value_not_allowed_counts_exactly_the_values_outside_the_list(table, col
     found = con.execute("select count_if(" + check.violation + ") from t",
                         check.params).fetchall()[0][0]
     assert found == sum(v is not None and v not in col.allowed for v in values) > 0
+
+
+def test_the_blank_check_finds_exactly_what_trim_empties():
+    """empty_string trims only values not starting with an ASCII letter or digit: on
+    random values of spaces (ASCII and Unicode), tabs, letters and digits it counts
+    exactly the values the engine's trim empties."""
+    import duckdb
+
+    from ips_data.contract import TABLES
+    from ips_data.loading.file_checks import _column_checks
+
+    check = next(c for c in _column_checks(TABLES["participants"], {"person_id"}, date.today())
+                 if c.rule == "empty_string")
+    rng = random.Random(11)
+    alphabet = [" ", "\t", "\n", "\u00a0", "\u3000", "\u2003", "a", "Z", "0", "9", "é", "_"]
+    values = ["", None] + ["".join(rng.choice(alphabet) for _ in range(rng.randrange(4)))
+                           for _ in range(4000)]
+    con = duckdb.connect()
+    con.execute("create table t as select unnest(?::varchar[]) as person_id", [values])
+    found, expected = con.execute("select count_if(" + check.violation + "), "
+                                  "count_if(trim(person_id) = '') from t",
+                                  check.params).fetchall()[0]
+    assert found == expected > 100

@@ -153,8 +153,12 @@ def _column_checks(spec: TableSpec, present: set[str], as_of: date) -> Iterator[
             yield _Check(rule="missing_value", column=col.name, violation=c + " is null",
                          message=f"{col.name} is required but empty")
         if col.non_empty:
+            # a value starting with an ASCII letter or digit is never blank: only the
+            # others are trimmed (a CASE runs trim on those rows alone)
             yield _Check(rule="empty_string", column=col.name,
-                         violation="trim(" + c + ") = ''",
+                         violation="case when ascii(" + c + ") between 48 and 57 or ascii("
+                         + c + ") between 65 and 90 or ascii(" + c + ") between 97 and 122 "
+                         "then false else trim(" + c + ") = '' end",
                          message=f"{col.name} must not be blank")
         if col.not_cpr:
             # the pattern needs 10 or 11 characters, the first an ASCII digit: only such
