@@ -14,6 +14,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -21,8 +22,10 @@ from ips_data.loading.discovery import resolve_data_dir
 from ips_data.loading.messages import explain, rejected_files_text
 from ips_data.loading.validation import ValidationReport, validate
 from ips_data.metrics.filters import Filters
-from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
+
+if TYPE_CHECKING:
+    from ips_data.protection.disclosure import DisclosurePolicy
 
 ALL = Scope.everything()  # the whole extract (no access restriction)
 EXIT_USAGE = 2  # bad option, missing folder, bad code
@@ -107,7 +110,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from ips_data.loading.store import app_cache_dir
 
     filters = _summary_filters(args, tuple(args.municipality or ()))
-    policy = DisclosurePolicy(threshold=args.threshold, perturb=not args.exact)
     cache_dir = None if args.no_cache else app_cache_dir()
     data_dir = resolve_data_dir(args.data_dir)
     # the extract is opened (or validated and built: seconds, nearly all inside DuckDB,
@@ -121,6 +123,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
         loading = pool.submit(load_dataset, data_dir, as_of=args.as_of, cache_dir=cache_dir,
                               cache=not args.no_cache, one_use=args.by is None)
         from ips_data.metrics.summary import build_summary
+        from ips_data.protection.disclosure import DisclosurePolicy  # imports polars
+
+        policy = DisclosurePolicy(threshold=args.threshold, perturb=not args.exact)
 
         importing = _import_soon("scipy.special")
         ds = loading.result()
@@ -156,6 +161,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     import time
 
     from ips_data.loading.database import load_dataset
+    from ips_data.protection.disclosure import DisclosurePolicy
     from ips_data.reports import write_reports
 
     policy = DisclosurePolicy(threshold=args.threshold)

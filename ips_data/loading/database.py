@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import duckdb
-import polars as pl
 
 from ips_data.contract import CANONICAL_SQL_TYPE, COST_CATEGORIES, TABLE_ORDER, TABLES
 from ips_data.loading import fallback, speculative, store
@@ -38,6 +37,7 @@ from ips_data.protection.secret import perturbation_secret, secret_digest
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    import polars as pl
     import pyarrow as pa
 
 #: pyarrow type constructors by SQL type (pyarrow is imported only when the typed
@@ -152,6 +152,8 @@ class Dataset:
         return self._memo.run(key, lambda: self._run(name, bound)).clone()
 
     def _run(self, name: str, bound: dict[str, object]) -> pl.DataFrame:
+        import polars as pl  # not before the first query: a load never needs it (~0.1 s)
+
         cursor = self.con.cursor()
         try:
             # through the Arrow stream interface: no pyarrow (nor numpy) import needed
