@@ -32,6 +32,10 @@ def test_bench_reports_every_figure_and_leaves_the_extract_alone(tmp_path, capsy
         assert figure["runs"] >= 1 and 0 < figure["min_ms"] <= figure["median_ms"] \
             <= figure["max_ms"], name
     assert set(result["pages_uncached"]) == {"overview", "effect", "costs", "rollout"}
+    assert set(result["sections_uncached"]) == {
+        "effect/adjusted", "effect/trend", "effect/municipalities", "costs/municipalities",
+        "rollout/status", "rollout/fidelity"}
+    assert all(s["runs"] >= 1 and s["median_ms"] > 0 for s in result["sections_uncached"].values())
     assert result["rows"]["participants"] > 0 and result["peak_rss_mb"] > 0
     assert all(v > 0 for v in result["ratios"].values())
     assert _snapshot(data) == before
