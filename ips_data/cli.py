@@ -234,7 +234,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for page, figures in result.get("felt", {}).items():
         for what, figure in figures.items():
             print(f"felt {page:<9} {what:<16} {figure}")
-    for key in ("concurrent_filter_change", "cli_summary_first_call", "cli_summary_repeated",
+    for key in ("concurrent_filter_change", "concurrent_filter_change_server",
+                "cli_summary_first_call", "cli_summary_repeated",
                 "cli_summary_by_municipality", "cli_summary_no_cache"):
         if key in result:
             print(f"{key:<34} {result[key]}")
