@@ -112,3 +112,59 @@ def test_inlined_values_reach_the_sent_dict_not_the_figure(cached):
     assert sent["geojson"] is shapes  # shared, not copied
     assert sent["name"] == token + "x"
     assert figures.spec(fig)["data"][0]["geojson"] is shapes  # again (cached or rebuilt)
+
+
+# ------------------------------------------- the sent figures pass plotly's validation
+#: every page and section of the app, as a page and its URL parameters
+VIEWS = [
+    ("pages/overview.py", {}), ("pages/beskaeftigelse.py", {}),
+    *[("pages/beskaeftigelse.py", {"afsnit": s}) for s in ("adjusted", "trend", "municipalities")],
+    ("pages/beskaeftigelse.py", {"afsnit": "municipalities", "tragt": "Rå andele"}),
+    ("pages/oekonomi.py", {}), ("pages/oekonomi.py", {"afsnit": "municipalities"}),
+    *[("pages/udrulning.py", {"afsnit": s, "kort": k})
+      for s, k in (("map", "Status"), ("map", "Andel i job/uddannelse, 18 mdr."),
+                   ("map", "Deltagere pr. årsværk (norm 20)"), ("status", None),
+                   ("fidelity", None))],
+    ("pages/udrulning.py", {"afsnit": "fidelity", "profil": "101 København", "en": "true"}),
+]
+
+
+@pytest.mark.parametrize(("page", "params"), VIEWS,
+                         ids=[f"{p.split('/')[1][:-3]}-{'-'.join(str(v) for v in q.values())}"
+                              for p, q in VIEWS])
+def test_every_sent_figure_passes_plotlys_validation_unchanged(monkeypatch, tmp_path_factory,
+                                                                page, params):
+    """Figures are built with plotly's validation off (`figures.new`): the dict each page
+    sends is fed to plotly's validating constructor, which must accept it and give the
+    same dict back (an unknown property, a wrong value or a value plotly would have
+    coerced fails here)."""
+    import json
+    import runpy
+    from pathlib import Path
+
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.setattr(script_runner, "_mpa_v1",
+                        lambda path: runpy.run_path(path, run_name="__main__"))
+    monkeypatch.setenv("IPS_DATA_DIR", str(root / "sample_data"))
+    monkeypatch.setenv("IPS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "ips-cache"))
+    monkeypatch.delenv("IPS_SUPPRESSION_THRESHOLD", raising=False)
+    sent: list[dict] = []
+    spec = figures.spec
+    monkeypatch.setattr(figures, "spec", lambda fig: sent.append(spec(fig)) or sent[-1])
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        if value is not None:
+            at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert sent, "the view sent no figure"
+    for out in sent:
+        plain = json.loads(pio.to_json(out, validate=False))
+        checked = json.loads(pio.to_json(go.Figure(out), validate=False))
+        # an empty list of annotations or shapes (left by add_vline) is plotly's default
+        plain["layout"] = {k: v for k, v in plain["layout"].items() if v != []}
+        assert checked == plain, plain["layout"].get("title")
