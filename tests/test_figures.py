@@ -168,3 +168,40 @@ def test_every_sent_figure_passes_plotlys_validation_unchanged(monkeypatch, tmp_
         # an empty list of annotations or shapes (left by add_vline) is plotly's default
         plain["layout"] = {k: v for k, v in plain["layout"].items() if v != []}
         assert checked == plain, plain["layout"].get("title")
+
+
+BASES = [{}, {"title": {"text": "a", "font": {"size": 3}}, "xaxis": {"range": [0, 1]}},
+         {"xaxis": {"title": {"text": "x"}}, "legend": {"x": 0.5}, "colorway": ["#000000"]}]
+PATCHES = [
+    {"title": {"font": {"color": "#ff0000"}}, "height": 300},
+    {"xaxis": {"title": {"text": None, "font": {"color": "#555555"}}},
+     "yaxis": {"tickfont": {"color": "#555555"}}},
+    {"colorway": ["#E69F00", "#56B4E9"], "legend": {"orientation": "h", "y": -0.1},
+     "margin": {"l": 10, "t": 60}},
+    {"showlegend": False, "hoverlabel": {"align": "left"}, "separators": ",."},
+]
+
+
+@pytest.mark.parametrize("base", BASES)
+@pytest.mark.parametrize("patch", PATCHES)
+def test_set_layout_does_what_plotlys_update_layout_does(base, patch):
+    """The merge of `figures.set_layout` against plotly's own (validating) update_layout
+    and update_xaxes/update_yaxes on the same figure."""
+    import copy
+
+    mine = figures.set_layout(figures.new(go.Bar(x=[1], y=[2])), copy.deepcopy(base))
+    mine = figures.set_layout(mine, patch)
+    oracle = go.Figure(go.Bar(x=[1], y=[2]), layout=copy.deepcopy(base))
+    axes = {k: v for k, v in patch.items() if k in ("xaxis", "yaxis")}
+    oracle.update_layout({k: v for k, v in patch.items() if k not in axes})
+    for key, value in axes.items():
+        (oracle.update_xaxes if key == "xaxis" else oracle.update_yaxes)(value)
+    assert mine.to_dict()["layout"] == oracle.to_dict()["layout"]
+
+
+def test_set_layout_copies_what_it_is_given():
+    shared = {"tickfont": {"color": "#555555"}}
+    fig = figures.set_layout(figures.new(), {"xaxis": shared, "yaxis": shared})
+    fig = figures.set_layout(fig, {"xaxis": {"tickfont": {"size": 9}}})
+    assert fig.to_dict()["layout"]["yaxis"] == {"tickfont": {"color": "#555555"}}
+    assert shared == {"tickfont": {"color": "#555555"}}

@@ -67,21 +67,22 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
     heading: dict[str, Any] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
     if subtitle:
         heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": palette.MUTED}}
-    fig.update_layout(
-        title=heading,
-        separators=",." if lang == "da" else ".,",
-        height=height + 20 * (lines - (2 if subtitle else 1)),
-        margin={"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
-        colorway=list(OKABE_ITO),
-        legend=({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
-                {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
-        hoverlabel={"align": "left"}, font={"color": palette.TEXT},
-    )
     # Streamlit's chart theme draws ticks and axis titles in a faded grey (below 4.5:1)
-    axis_text = {"tickfont": {"color": palette.MUTED}, "title_font": {"color": palette.MUTED}}
-    fig.update_xaxes(title_text=wrap(x, round(width * 1.15)), **axis_text)
-    fig.update_yaxes(title_text=y, **axis_text)
-    return fig
+    def axis(text: str | None) -> dict[str, Any]:
+        return {"title": {"text": text, "font": {"color": palette.MUTED}},
+                "tickfont": {"color": palette.MUTED}}
+
+    return figures.set_layout(fig, {
+        "title": heading,
+        "separators": ",." if lang == "da" else ".,",
+        "height": height + 20 * (lines - (2 if subtitle else 1)),
+        "margin": {"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
+        "colorway": list(OKABE_ITO),
+        "legend": ({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
+                   {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
+        "hoverlabel": {"align": "left"}, "font": {"color": palette.TEXT},
+        "xaxis": axis(wrap(x, round(width * 1.15))), "yaxis": axis(y),
+    })
 
 
 def _scale(measure: str) -> float:
