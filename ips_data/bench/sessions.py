@@ -32,7 +32,11 @@ TIMEOUT_S = 180.0
 #: the start-year slider's widget key (its element id ends with it)
 SLIDER_KEY = "aar"
 #: the elements that show figures (cards, charts, tables)
-FIGURES = ("metric", "plotly_chart", "arrow_data_frame")
+FIGURES = ("metric", "plotly_chart", "dataframe")
+#: the pages whose default view is made of figures of the start years (the rollout
+#: page's first section, status map and list, shows them only in the map's hover texts,
+#: the 18-month share, which a one-year change may leave as it was)
+FOLLOW_YEARS = ("", "beskaeftigelse", "oekonomi")
 
 
 class SessionError(RuntimeError):
@@ -59,8 +63,8 @@ class Session:
 
     async def move_start_year(self) -> float:
         """Move the slider's lower end one year up; ms until the rerun has finished. A
-        change the app did not take would draw the page as before: that fails instead
-        of being timed."""
+        change the app did not take would draw the page as before: on a page that shows
+        figures of the start years, that fails instead of being timed."""
         if self.slider is None:
             raise SessionError(f"{self.page}: no start-year slider")
         low, high = self.years
@@ -68,7 +72,7 @@ class Session:
         start = time.perf_counter()
         await self._run((self.slider.id, [low + 1, high]))
         elapsed = (time.perf_counter() - start) * 1000
-        if self.drawn == before:
+        if self.drawn == before and self.page in FOLLOW_YEARS:
             raise SessionError(f"{self.page}?{self.query}: the page is drawn as before "
                                f"after the change to {[low + 1, high]}")
         return elapsed
