@@ -205,3 +205,13 @@ def test_set_layout_copies_what_it_is_given():
     fig = figures.set_layout(fig, {"xaxis": {"tickfont": {"size": 9}}})
     assert fig.to_dict()["layout"]["yaxis"] == {"tickfont": {"color": "#555555"}}
     assert shared == {"tickfont": {"color": "#555555"}}
+
+
+def test_set_layout_keeps_the_house_template_and_any_other():
+    house = figures.set_layout(figures.new(), {"height": 300}).to_dict()["layout"]
+    assert house["template"] == pio.templates[figures.TEMPLATE].to_plotly_json()
+    dark = figures.new()
+    dark.layout.template = pio.templates["plotly_dark"]
+    dark = figures.set_layout(dark, {"height": 300}).to_dict()["layout"]
+    assert dark["template"] == pio.templates["plotly_dark"].to_plotly_json()
+    assert dark["height"] == house["height"] == 300

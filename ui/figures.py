@@ -52,6 +52,8 @@ def _register_template() -> None:
 
 
 _register_template()
+#: the house template as a figure's layout holds it
+_HOUSE = pio.templates[TEMPLATE].to_plotly_json()
 
 
 def new(*traces: Any) -> go.Figure:
@@ -70,6 +72,9 @@ def set_layout(fig: go.Figure, patch: dict[str, Any]) -> go.Figure:
     its way, most of a figure's build time even with validation off. Axis keys (e.g.
     "xaxis") patch every axis of that letter the figure has (`update_xaxes`)."""
     layout = fig.layout.to_plotly_json()
+    # the house template goes back by plotly's default (re-reading its dict into a
+    # Template object would take most of the time); another template is set again
+    template = layout.pop("template", None)
     for key, value in patch.items():
         if key in ("xaxis", "yaxis"):
             for axis in [k for k in layout if k.startswith(key)] or [key]:
@@ -81,6 +86,8 @@ def set_layout(fig: go.Figure, patch: dict[str, Any]) -> go.Figure:
         else:
             layout[key] = copy.deepcopy(value)
     fig.layout = layout
+    if template is not None and template != _HOUSE:
+        fig.layout.template = template
     return fig
 
 
