@@ -230,6 +230,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"{key:<30} {result[key]}")
     for page, figures in result["pages_uncached"].items():
         print(f"page {page:<21} {figures}")
+    for name, figures in result.get("sections_uncached", {}).items():
+        print(f"section {name:<18} {figures}")
     for name, figures in result["effect_summary"].items():
         print(f"effect summary {name:<11} {figures}")
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
@@ -240,7 +242,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for page, figures in result.get("felt", {}).items():
         for what, figure in figures.items():
             print(f"felt {page:<9} {what:<16} {figure}")
-    for key in ("concurrent_filter_change", "cli_summary_first_call", "cli_summary_repeated",
+    for key in ("concurrent_filter_change", "concurrent_filter_change_server",
+                "cli_summary_first_call", "cli_summary_repeated",
                 "cli_summary_by_municipality", "cli_summary_no_cache"):
         if key in result:
             print(f"{key:<34} {result[key]}")

@@ -1,10 +1,12 @@
-"""Økonomi: cost per person by category, saving per person with its interval, the
-selection's total saving (an estimate) and savings by municipality; price year on all."""
+"""Økonomi: saving per person with its interval, the selection's total saving (an
+estimate) and the cost per group; then two sections as tabs (only the open one is
+computed and drawn): cost per person by category and in total; savings by
+municipality. Price year on all."""
 
 import streamlit as st
 
 from ips_data.formatting import fmt_dkk, fmt_int, fmt_interval, fmt_number
-from ui import bound, charts, state
+from ui import bound, charts, sections, state
 from ui.cards import card
 from ui.i18n import label, t
 from ui.tables import Col, show
@@ -56,38 +58,46 @@ for col, arm in zip(st.columns(3), ("ips", "ips_like", "comparison"), strict=Tru
         card(col, f"{label('arm', arm, lang)} ({py})", dkk(row["mean_total_dkk"]),
              f"n = {hidden if row['n'] is None else fmt_int(row['n'], lang)}")
 
-# By category and in total
-left, right = st.columns([3, 2], gap="large")
-categories = state.arm_order(state.at_horizon(state.call(sel, "costs_by_category"),
-                                              horizon))
-with left:
-    charts.show(charts.cost_categories(categories, horizon, price_year, lang, hidden),
-                alt=t("fig_categories", lang))
-with right:
-    charts.show(charts.cost_totals(totals, horizon, price_year, lang, hidden),
-                alt=t("fig_totals", lang))
-show(categories, [Col("category", t("category", lang), "code", code_kind="category"),
-                  Col("arm", t("group", lang), "code", code_kind="arm"),
-                  Col("n", "n", "int"), Col("mean_dkk", t("dkk_axis", lang) + f" ({py})", "dkk")],
-     sel, name=f"udgifter_kategori_{horizon}m", title=f"{t('fig_categories', lang)} ({py})")
-show(totals, [Col("arm", t("group", lang), "code", code_kind="arm"), Col("n", "n", "int"),
-              Col("mean_total_dkk", t("dkk_axis", lang) + f" ({py})", "dkk", ci=True)],
-     sel, name=f"udgifter_samlet_{horizon}m", title=f"{t('fig_totals', lang)} ({py})")
+def by_category() -> None:
+    """Cost per person by category and in total, with their tables."""
+    left, right = st.columns([3, 2], gap="large")
+    categories = state.arm_order(state.at_horizon(state.call(sel, "costs_by_category"),
+                                                  horizon))
+    with left:
+        charts.show(charts.cost_categories(categories, horizon, price_year, lang, hidden),
+                    alt=t("fig_categories", lang))
+    with right:
+        charts.show(charts.cost_totals(totals, horizon, price_year, lang, hidden),
+                    alt=t("fig_totals", lang))
+    show(categories, [Col("category", t("category", lang), "code", code_kind="category"),
+                      Col("arm", t("group", lang), "code", code_kind="arm"),
+                      Col("n", "n", "int"),
+                      Col("mean_dkk", t("dkk_axis", lang) + f" ({py})", "dkk")],
+         sel, name=f"udgifter_kategori_{horizon}m", title=f"{t('fig_categories', lang)} ({py})")
+    show(totals, [Col("arm", t("group", lang), "code", code_kind="arm"), Col("n", "n", "int"),
+                  Col("mean_total_dkk", t("dkk_axis", lang) + f" ({py})", "dkk", ci=True)],
+         sel, name=f"udgifter_samlet_{horizon}m", title=f"{t('fig_totals', lang)} ({py})")
 
-# By municipality, where both groups are large enough
-st.subheader(t("muni_head", lang))
-by_municipality = state.call(sel, "savings_by_municipality", horizon=horizon)
-if by_municipality["estimate"].drop_nulls().is_empty():
-    st.info(t("muni_saving_none", lang))
-else:
-    charts.show(charts.municipality_savings(by_municipality, horizon, price_year, lang),
-                alt=t("fig_muni_saving", lang))
-show(by_municipality, [
-    Col("municipality_code", t("municipalities", lang), "municipality"),
-    Col("n_ips", "n IPS", "int"), Col("n_comparison", "n " + label("arm", "comparison", lang),
-                                      "int"),
-    Col("mean_ips", f"IPS ({py})", "dkk"),
-    Col("mean_comparison", f"{label('arm', 'comparison', lang)} ({py})", "dkk"),
-    Col("estimate", t("saving", lang, h=horizon, py=py), "dkk", ci=("low", "high")),
-], sel, name=f"besparelse_kommune_{horizon}m", title=f"{t('fig_muni_saving', lang)} ({py})",
-   sort=("estimate", "n_ips", "municipality_code"))
+
+def by_municipality() -> None:
+    """The saving per municipality where both groups are large enough."""
+    st.subheader(t("muni_head", lang))
+    by_municipality = state.call(sel, "savings_by_municipality", horizon=horizon)
+    if by_municipality["estimate"].drop_nulls().is_empty():
+        st.info(t("muni_saving_none", lang))
+    else:
+        charts.show(charts.municipality_savings(by_municipality, horizon, price_year, lang),
+                    alt=t("fig_muni_saving", lang))
+    show(by_municipality, [
+        Col("municipality_code", t("municipalities", lang), "municipality"),
+        Col("n_ips", "n IPS", "int"), Col("n_comparison", "n " + label("arm", "comparison", lang),
+                                          "int"),
+        Col("mean_ips", f"IPS ({py})", "dkk"),
+        Col("mean_comparison", f"{label('arm', 'comparison', lang)} ({py})", "dkk"),
+        Col("estimate", t("saving", lang, h=horizon, py=py), "dkk", ci=("low", "high")),
+    ], sel, name=f"besparelse_kommune_{horizon}m", title=f"{t('fig_muni_saving', lang)} ({py})",
+       sort=("estimate", "n_ips", "municipality_code"))
+
+
+# The sections, as tabs: only the open one is computed and drawn (ui.sections)
+sections.show({"costs": by_category, "municipalities": by_municipality}, lang)

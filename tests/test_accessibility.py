@@ -35,7 +35,7 @@ from browser_support import (
 )
 from playwright.sync_api import Page, expect
 
-from ui.i18n import t
+from ui.i18n import label, t
 
 SHOTS = ROOT / "test-results" / "a11y"
 
@@ -130,6 +130,27 @@ def test_axe_finds_no_wcag_violation(page: Page, app: App, path: str, lang: str)
     assert_accessible(page, f"{path} ({lang})")
     if open_expanders(page):
         assert_accessible(page, f"{path} ({lang}, expanders open)")
+
+
+#: the sections (tabs) besides the first: only the open one is drawn, so each is opened
+SECTIONS = [("/beskaeftigelse", code, lang) for code in ("adjusted", "trend", "municipalities")
+            for lang in LANGS] + [("/udrulning", code, lang) for code in ("status", "fidelity")
+                                  for lang in LANGS] + [("/oekonomi", "municipalities", "da")]
+
+
+@needs_axe
+@pytest.mark.parametrize(("path", "section", "lang"), SECTIONS,
+                         ids=[f"{_id(p)}-{c}-{g}" for p, c, g in SECTIONS])
+def test_axe_finds_no_wcag_violation_in_each_section(page: Page, app: App, path: str,
+                                                     section: str, lang: str) -> None:
+    """Every section of the pages with sections, opened from its link, then with every
+    expander open."""
+    open_page(page, app, url(path, lang, f"afsnit={section}"))
+    expect(page.get_by_role("tab", name=label("section", section, lang))).to_have_attribute(
+        "aria-selected", "true")
+    assert_accessible(page, f"{path} ({lang}, {section})")
+    if open_expanders(page):
+        assert_accessible(page, f"{path} ({lang}, {section}, expanders open)")
 
 
 @needs_axe
@@ -231,8 +252,8 @@ def test_a_whole_task_with_the_keyboard_only(page: Page, app: App) -> None:
 
 
 def test_filters_radios_tabs_and_the_toggle_operate_with_keys(page: Page, app: App) -> None:
-    """A multiselect (type, Enter), a radio (arrow), the breakdown tabs (arrow) and the
-    language toggle (Space), each reached with Tab / Shift+Tab."""
+    """A multiselect (type, Enter), a radio (arrow), the section tabs (arrow, Enter) and
+    the language toggle (Space), each reached with Tab / Shift+Tab."""
     open_page(page, app, "/beskaeftigelse")
     municipalities = t("municipalities", "da")
     tab_to(page, lambda a: a["role"] == "combobox" and a["label"] == municipalities)
@@ -245,12 +266,13 @@ def test_filters_radios_tabs_and_the_toggle_operate_with_keys(page: Page, app: A
     rerun(page, lambda: page.keyboard.press("ArrowRight"))
     assert parse_qs(urlsplit(page.url).query).get("horisont") == ["30 måneder"], page.url
 
-    tab_to(page, lambda a: a["role"] == "tab")
+    tab_to(page, lambda a: a["role"] == "tab")  # the page's sections
     tabs = page.get_by_role("tab")
     expect(tabs.nth(0)).to_have_attribute("aria-selected", "true")
     page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
+    rerun(page, lambda: page.keyboard.press("Enter"))
     expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(heading(page, t("adj_head", "da"))).to_be_visible()  # the section is drawn
 
     tab_to(page, lambda a: a["role"] == "switch" and a["label"] == "English", key="Shift+Tab")
     rerun(page, lambda: page.keyboard.press("Space"))

@@ -22,6 +22,7 @@ from ips_data.metrics.summary import build_summary
 from ips_data.protection.disclosure import DisclosurePolicy
 from ips_data.protection.scopes import Scope
 from ips_data.sample import generate_sample
+from ui import sections
 from ui.adjusted_view import adjusted_text
 from ui.i18n import label, t
 
@@ -56,6 +57,14 @@ def run(monkeypatch, data_dir: Path, params: dict | None = None) -> AppTest:
         at.query_params[key] = value
     at.run()
     at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_section(at: AppTest, code: str, lang: str = "da") -> AppTest:
+    """Click the tab of one of the page's sections (only the open one is drawn)."""
+    at.session_state[sections.KEY] = label("section", code, lang)
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -95,12 +104,13 @@ def test_cards_forest_support_and_balance(monkeypatch, sample_dir: Path):
     value, _ = adjusted_text(summary, 18, "job_or_education_any", "da", "<5")
     assert metric(at, t("adj_card", "da", h=h)) == value
     assert value.startswith("+") and value != metric(at, t("crude_card", "da", h=h))
-    adj = summary["effect"]["18"]["adjusted_difference"]
-    assert metric(at, f"{t('support_card', 'da')}, {h}") == (
-        fmt_number(adj["support_share"] * 100, 1, "da") + " %")
     forest = figure(at, "fig_forest_both")
     assert [tr["name"] for tr in forest["data"]] == [t("crude", "da"), t("adjusted", "da")]
     assert all(len(tr["x"]) == 2 for tr in forest["data"])  # both horizons
+    open_section(at, "adjusted")
+    adj = summary["effect"]["18"]["adjusted_difference"]
+    assert metric(at, f"{t('support_card', 'da')}, {h}") == (
+        fmt_number(adj["support_share"] * 100, 1, "da") + " %")
     assert any(t("adj_note", "da") == c.value for c in at.caption)
     balance = frame_with(at, t("bal_d_weighted", "da"))
     assert set(balance[t("bal_variable", "da")]) == {
@@ -109,7 +119,7 @@ def test_cards_forest_support_and_balance(monkeypatch, sample_dir: Path):
 
 
 def test_benchmark_table_sorted_by_actual_minus_expected(monkeypatch, sample_dir: Path):
-    at = run(monkeypatch, sample_dir)
+    at = run(monkeypatch, sample_dir, {sections.KEY: "municipalities"})
     table = frame_with(at, t("bench_o_minus_e", "da"))
     ds = load_dataset(sample_dir)
     try:
@@ -132,7 +142,7 @@ def test_benchmark_table_sorted_by_actual_minus_expected(monkeypatch, sample_dir
 
 
 def test_funnel_switch_back_to_crude_and_limits_switch(monkeypatch, sample_dir: Path):
-    at = run(monkeypatch, sample_dir)
+    at = run(monkeypatch, sample_dir, {sections.KEY: "municipalities"})
     assert at.radio(key="tragt").value == "adjusted"
     at.radio(key="graenser").set_value("exact").run()
     assert not at.exception
@@ -158,15 +168,17 @@ def test_english(monkeypatch, sample_dir: Path):
     at = run(monkeypatch, sample_dir, {"en": "true"})
     h = label("horizon", "18", "en")
     assert metric(at, t("adj_card", "en", h=h)).startswith("+")
+    open_section(at, "municipalities", "en")
     assert frame_with(at, t("bench_o_minus_e", "en")) is not None
 
 
 def test_no_comparison_persons_explained(monkeypatch, sample_dir: Path):
     at = run(monkeypatch, sample_dir, {"gruppe": ["IPS"]})
-    infos = [e.value for e in at.info]
-    assert t("adj_reason_no_comparison", "da", h=18) in infos
     assert metric(at, t("adj_card", "da", h=label("horizon", "18", "da"))) == "–"
+    open_section(at, "adjusted")
+    assert t("adj_reason_no_comparison", "da", h=18) in [e.value for e in at.info]
     # the benchmark needs no comparison group
+    open_section(at, "municipalities")
     assert frame_with(at, t("bench_o_minus_e", "da")) is not None
 
 
@@ -178,7 +190,8 @@ def test_nobody_matured_explained(monkeypatch, sample_dir: Path):
         last = ds.start_year_range(Scope.everything())[1]
     finally:
         ds.close()
-    at = run(monkeypatch, sample_dir, {"aar": [str(last), str(last)]})
-    infos = [e.value for e in at.info]
-    assert t("adj_reason_no_ips", "da", h=18) in infos
-    assert t("bench_none", "da") in infos
+    at = run(monkeypatch, sample_dir, {"aar": [str(last), str(last)],
+                                       sections.KEY: "adjusted"})
+    assert t("adj_reason_no_ips", "da", h=18) in [e.value for e in at.info]
+    open_section(at, "municipalities")
+    assert t("bench_none", "da") in [e.value for e in at.info]

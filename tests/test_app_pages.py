@@ -475,7 +475,8 @@ def test_rollout_map_shows_every_municipality_of_the_selection(
 def test_rollout_fidelity_profile_of_a_municipality(monkeypatch, sample_dir: Path):
     """København's latest review (28 Sep 2025) is more than 12 months before the extract
     date (30 Sep 2026): flagged; its 25 items are shown against the previous review."""
-    at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"profil": "101 København"})
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py",
+             {"profil": "101 København", "afsnit": "fidelity"})
     assert at.selectbox(key="profil").value == 101
     assert any("Kvalitetsmåling mangler" in w.value for w in at.warning)
     overdue = [c.value for c in at.caption if c.value.startswith("Kvalitetsmåling mangler")]
@@ -490,7 +491,8 @@ def test_rollout_fidelity_profile_of_a_municipality(monkeypatch, sample_dir: Pat
     tables = [d.value for d in at.dataframe if t("profile_principle", "da") in d.value.columns]
     assert len(tables) == 1 and len(tables[0]) == 25
     # Ballerup's reviews have no item scores: the total only
-    at = run(monkeypatch, sample_dir, "pages/udrulning.py", {"profil": "151 Ballerup"})
+    at = run(monkeypatch, sample_dir, "pages/udrulning.py",
+             {"profil": "151 Ballerup", "afsnit": "fidelity"})
     assert t("profile_total_only", "da") in infos(at)
     assert not any("Kvalitetsmåling mangler" in w.value for w in at.warning)
 

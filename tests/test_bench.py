@@ -32,6 +32,10 @@ def test_bench_reports_every_figure_and_leaves_the_extract_alone(tmp_path, capsy
         assert figure["runs"] >= 1 and 0 < figure["min_ms"] <= figure["median_ms"] \
             <= figure["max_ms"], name
     assert set(result["pages_uncached"]) == {"overview", "effect", "costs", "rollout"}
+    assert set(result["sections_uncached"]) == {
+        "effect/adjusted", "effect/trend", "effect/municipalities", "costs/municipalities",
+        "rollout/status", "rollout/fidelity"}
+    assert all(s["runs"] >= 1 and s["median_ms"] > 0 for s in result["sections_uncached"].values())
     assert result["rows"]["participants"] > 0 and result["peak_rss_mb"] > 0
     assert all(v > 0 for v in result["ratios"].values())
     assert _snapshot(data) == before
@@ -127,3 +131,37 @@ def test_felt_figures_per_page_and_for_concurrent_sessions(tmp_path):
     # the app worked for the four reruns, and the CPU figures add up within the wall time
     assert together["app_cpu_s"] > 0 and together["other_cpu_s"] >= 0
     assert together["app_cpu_s"] + together["other_cpu_s"] <= 2 * together["wall_s"] + 0.5
+
+
+@pytest.mark.slow
+def test_sessions_without_a_browser_time_a_change_the_app_takes(tmp_path):
+    """The server-side crowd: four sessions over the app's WebSocket protocol, each on
+    its own page and region; a change the app draws as before fails (proof that the
+    figure times real reruns)."""
+    import asyncio
+
+    from ips_data.bench import felt
+    from ips_data.bench.sessions import Session, SessionError, plan, server_crowd
+
+    data = shutil.copytree(ROOT / "sample_data", tmp_path / "data")
+    cache = tmp_path / "cache"
+    years = felt.prepared_cache(data, cache)
+    assert len({query for _, query in plan(years, 4)}) == 4  # own region each
+    with felt.running_app(data, cache, tmp_path / "app.log") as (url, pid):
+        result = server_crowd(url, years, pid, sessions=4)
+
+        async def unchanged() -> None:
+            page, query = plan(years, 1)[0]
+            # the session believes the years start a year early: its "change" sets the
+            # years the page already shows
+            session = Session(url, page, query, (years[0] - 1, years[1] - 1))
+            try:
+                await session.open()
+                await session.move_start_year()
+            finally:
+                await session.close()
+
+        with pytest.raises(SessionError, match="drawn as before"):
+            asyncio.run(unchanged())
+    assert result["sessions"] == 4 and 0 < result["median_ms"] <= result["p95_ms"]
+    assert result["app_cpu_s"] > 0 and result["app_peak_rss_mb"] > 50

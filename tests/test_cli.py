@@ -148,8 +148,10 @@ def _url_parameters() -> set[str]:
     URL parameter), so a link reproduces the view."""
     found: set[str] = set()
     for path in [*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")]:
-        found |= {f"`{k}`" for k in re.findall(r'\bkey="([a-z_]+)"',
-                                                path.read_text(encoding="utf-8"))}
+        text = path.read_text(encoding="utf-8")
+        found |= {f"`{k}`" for k in re.findall(r'\bkey="([a-z_]+)"', text)}
+        # a parameter a module names once (ui.sections: the open section)
+        found |= {f"`{k}`" for k in re.findall(r'^KEY = "([a-z_]+)"', text, re.MULTILINE)}
     return found
 
 
@@ -158,7 +160,7 @@ def test_settings_are_found_in_the_code():
     assert {"IPS_DATA_DIR", "IPS_SUPPRESSION_THRESHOLD", "IPS_CACHE_DIR"} <= _env_settings()
     assert {"--data-dir", "--as-of", "--interval", "--repeats"} <= _cli_options()
     assert "browser.gatherUsageStats" in _streamlit_settings()
-    assert {"`en`", "`kom`", "`aar`", "`horisont`", "`dato`"} <= _url_parameters()
+    assert {"`en`", "`kom`", "`aar`", "`horisont`", "`dato`", "`afsnit`"} <= _url_parameters()
 
 
 def test_docs_mention_every_column_and_setting():

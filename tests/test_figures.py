@@ -112,3 +112,106 @@ def test_inlined_values_reach_the_sent_dict_not_the_figure(cached):
     assert sent["geojson"] is shapes  # shared, not copied
     assert sent["name"] == token + "x"
     assert figures.spec(fig)["data"][0]["geojson"] is shapes  # again (cached or rebuilt)
+
+
+# ------------------------------------------- the sent figures pass plotly's validation
+#: every page and section of the app, as a page and its URL parameters
+VIEWS = [
+    ("pages/overview.py", {}), ("pages/beskaeftigelse.py", {}),
+    *[("pages/beskaeftigelse.py", {"afsnit": s}) for s in ("adjusted", "trend", "municipalities")],
+    ("pages/beskaeftigelse.py", {"afsnit": "municipalities", "tragt": "Rå andele"}),
+    ("pages/oekonomi.py", {}), ("pages/oekonomi.py", {"afsnit": "municipalities"}),
+    *[("pages/udrulning.py", {"afsnit": s, "kort": k})
+      for s, k in (("map", "Status"), ("map", "Andel i job/uddannelse, 18 mdr."),
+                   ("map", "Deltagere pr. årsværk (norm 20)"), ("status", None),
+                   ("fidelity", None))],
+    ("pages/udrulning.py", {"afsnit": "fidelity", "profil": "101 København", "en": "true"}),
+]
+
+
+@pytest.mark.parametrize(("page", "params"), VIEWS,
+                         ids=[f"{p.split('/')[1][:-3]}-{'-'.join(str(v) for v in q.values())}"
+                              for p, q in VIEWS])
+def test_every_sent_figure_passes_plotlys_validation_unchanged(monkeypatch, tmp_path_factory,
+                                                                page, params):
+    """Figures are built with plotly's validation off (`figures.new`): the dict each page
+    sends is fed to plotly's validating constructor, which must accept it and give the
+    same dict back (an unknown property, a wrong value or a value plotly would have
+    coerced fails here)."""
+    import json
+    import runpy
+    from pathlib import Path
+
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.setattr(script_runner, "_mpa_v1",
+                        lambda path: runpy.run_path(path, run_name="__main__"))
+    monkeypatch.setenv("IPS_DATA_DIR", str(root / "sample_data"))
+    monkeypatch.setenv("IPS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "ips-cache"))
+    monkeypatch.delenv("IPS_SUPPRESSION_THRESHOLD", raising=False)
+    sent: list[dict] = []
+    spec = figures.spec
+    monkeypatch.setattr(figures, "spec", lambda fig: sent.append(spec(fig)) or sent[-1])
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        if value is not None:
+            at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert sent, "the view sent no figure"
+    for out in sent:
+        plain = json.loads(pio.to_json(out, validate=False))
+        checked = json.loads(pio.to_json(go.Figure(out), validate=False))
+        # an empty list of annotations or shapes (left by add_vline) is plotly's default
+        plain["layout"] = {k: v for k, v in plain["layout"].items() if v != []}
+        assert checked == plain, plain["layout"].get("title")
+
+
+BASES = [{}, {"title": {"text": "a", "font": {"size": 3}}, "xaxis": {"range": [0, 1]}},
+         {"xaxis": {"title": {"text": "x"}}, "legend": {"x": 0.5}, "colorway": ["#000000"]}]
+PATCHES = [
+    {"title": {"font": {"color": "#ff0000"}}, "height": 300},
+    {"xaxis": {"title": {"text": None, "font": {"color": "#555555"}}},
+     "yaxis": {"tickfont": {"color": "#555555"}}},
+    {"colorway": ["#E69F00", "#56B4E9"], "legend": {"orientation": "h", "y": -0.1},
+     "margin": {"l": 10, "t": 60}},
+    {"showlegend": False, "hoverlabel": {"align": "left"}, "separators": ",."},
+]
+
+
+@pytest.mark.parametrize("base", BASES)
+@pytest.mark.parametrize("patch", PATCHES)
+def test_set_layout_does_what_plotlys_update_layout_does(base, patch):
+    """The merge of `figures.set_layout` against plotly's own (validating) update_layout
+    and update_xaxes/update_yaxes on the same figure."""
+    import copy
+
+    mine = figures.set_layout(figures.new(go.Bar(x=[1], y=[2])), copy.deepcopy(base))
+    mine = figures.set_layout(mine, patch)
+    oracle = go.Figure(go.Bar(x=[1], y=[2]), layout=copy.deepcopy(base))
+    axes = {k: v for k, v in patch.items() if k in ("xaxis", "yaxis")}
+    oracle.update_layout({k: v for k, v in patch.items() if k not in axes})
+    for key, value in axes.items():
+        (oracle.update_xaxes if key == "xaxis" else oracle.update_yaxes)(value)
+    assert mine.to_dict()["layout"] == oracle.to_dict()["layout"]
+
+
+def test_set_layout_copies_what_it_is_given():
+    shared = {"tickfont": {"color": "#555555"}}
+    fig = figures.set_layout(figures.new(), {"xaxis": shared, "yaxis": shared})
+    fig = figures.set_layout(fig, {"xaxis": {"tickfont": {"size": 9}}})
+    assert fig.to_dict()["layout"]["yaxis"] == {"tickfont": {"color": "#555555"}}
+    assert shared == {"tickfont": {"color": "#555555"}}
+
+
+def test_set_layout_keeps_the_house_template_and_any_other():
+    house = figures.set_layout(figures.new(), {"height": 300}).to_dict()["layout"]
+    assert house["template"] == pio.templates[figures.TEMPLATE].to_plotly_json()
+    dark = figures.new()
+    dark.layout.template = pio.templates["plotly_dark"]
+    dark = figures.set_layout(dark, {"height": 300}).to_dict()["layout"]
+    assert dark["template"] == pio.templates["plotly_dark"].to_plotly_json()
+    assert dark["height"] == house["height"] == 300

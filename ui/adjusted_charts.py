@@ -41,7 +41,7 @@ def forest_crude_adjusted(crude: pl.DataFrame, adjusted: pl.DataFrame, measure: 
     def fmt(v: float) -> str:
         return f"{fmt_number(v * scale, 1, lang)} {unit}"
 
-    fig = go.Figure()
+    fig = figures.new()
     ends = [0.0]
     for kind, frame in (("crude", crude), ("adjusted", adjusted)):
         rows = (frame.filter((pl.col("measure") == measure) & pl.col("estimate").is_not_null())
@@ -98,7 +98,7 @@ def adjusted_funnel(bench: Benchmark, limits: str, lang: Lang) -> go.Figure:
     overdispersion-adjusted ones (blue) around the national share; markers coloured and
     shaped by where they lie against the chosen `limits` ("overdispersed" or "exact");
     hover with n, actual and expected."""
-    fig = go.Figure()
+    fig = figures.new()
     _limit_lines(fig, bench.curve, "exact", "#888888", lang)
     _limit_lines(fig, bench.curve, "od", "#0072B2", lang)
     fig.add_hline(y=bench.pooled_share * 100, line_color=ARM_COLOURS["ips"], line_width=1,

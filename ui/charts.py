@@ -67,21 +67,22 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
     heading: dict[str, Any] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
     if subtitle:
         heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": palette.MUTED}}
-    fig.update_layout(
-        title=heading,
-        separators=",." if lang == "da" else ".,", template=figures.TEMPLATE,
-        height=height + 20 * (lines - (2 if subtitle else 1)),
-        margin={"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
-        colorway=list(OKABE_ITO),
-        legend=({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
-                {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
-        hoverlabel={"align": "left"}, font={"color": palette.TEXT},
-    )
     # Streamlit's chart theme draws ticks and axis titles in a faded grey (below 4.5:1)
-    axis_text = {"tickfont": {"color": palette.MUTED}, "title_font": {"color": palette.MUTED}}
-    fig.update_xaxes(title_text=wrap(x, round(width * 1.15)), **axis_text)
-    fig.update_yaxes(title_text=y, **axis_text)
-    return fig
+    def axis(text: str | None) -> dict[str, Any]:
+        return {"title": {"text": text, "font": {"color": palette.MUTED}},
+                "tickfont": {"color": palette.MUTED}}
+
+    return figures.set_layout(fig, {
+        "title": heading,
+        "separators": ",." if lang == "da" else ".,",
+        "height": height + 20 * (lines - (2 if subtitle else 1)),
+        "margin": {"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
+        "colorway": list(OKABE_ITO),
+        "legend": ({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
+                   {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
+        "hoverlabel": {"align": "left"}, "font": {"color": palette.TEXT},
+        "xaxis": axis(wrap(x, round(width * 1.15))), "yaxis": axis(y),
+    })
 
 
 def _scale(measure: str) -> float:
@@ -139,7 +140,7 @@ def arm_bars(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
     ticks = [f"{n}<br>{_n_text(r['n'], lang, hidden)}" for n, r in zip(names, rows, strict=True)]
     scale = _scale(measure)
     err = _errors(rows, measure, scale)
-    fig = go.Figure(go.Bar(
+    fig = figures.new(go.Bar(
         x=ticks, y=[None if r[measure] is None else r[measure] * scale for r in rows],
         marker={"color": [ARM_COLOURS.get(r["arm"], OKABE_ITO[0]) for r in rows],
                 "line": {"color": OUTLINE, "width": 1}}, error_y=err,
@@ -164,7 +165,7 @@ def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figur
     names = [t("horizon_opt", lang, h=r["horizon_months"]) for r in rows]
     def fmt(v: float) -> str:
         return f"{fmt_number(v * scale, 1, lang)} {unit}"
-    fig = go.Figure(go.Scatter(
+    fig = figures.new(go.Scatter(
         x=[r["estimate"] * scale for r in rows],
         y=[f"{n}<br>n = {fmt_int(r['n_ips'], lang)} / {fmt_int(r['n_comparison'], lang)}"
            for n, r in zip(names, rows, strict=True)],
@@ -191,7 +192,7 @@ def difference_forest(diffs: pl.DataFrame, measure: str, lang: Lang) -> go.Figur
 def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
           hidden: str) -> go.Figure:
     """The measure per start year and arm, with 95 % intervals (hidden years are gaps)."""
-    fig = go.Figure()
+    fig = figures.new()
     scale = _scale(measure)
     for arm in ("ips", "ips_like", "comparison"):
         rows = frame.filter(pl.col("arm") == arm).sort("group_value").to_dicts()
@@ -217,7 +218,7 @@ def trend(frame: pl.DataFrame, measure: str, horizon: int, lang: Lang,
 def breakdown(frame: pl.DataFrame, measure: str, horizon: int, dimension: str, lang: Lang,
               hidden: str) -> go.Figure:
     """Grouped bars: the measure per group of one attribute and arm, with 95 % intervals."""
-    fig = go.Figure()
+    fig = figures.new()
     scale = _scale(measure)
     kind = dimension if dimension in ("sex", "benefit_at_start", "treatment_unit") else None
     order = sorted({r for r in frame["group_value"].to_list() if r is not None})
@@ -252,7 +253,7 @@ def funnel_class(row: dict) -> str:
 @figures.cached
 def funnel(points: pl.DataFrame, curve: pl.DataFrame, pooled: float, lang: Lang) -> go.Figure:
     """Municipal IPS shares at 18 months against n, with 95 % and 99.8 % control limits."""
-    fig = go.Figure()
+    fig = figures.new()
     n = curve["n"].to_list()
     for key, name, dash in (("95", t("funnel_95", lang), "dash"),
                             ("998", t("funnel_998", lang), "dot")):
@@ -290,7 +291,7 @@ def funnel(points: pl.DataFrame, curve: pl.DataFrame, pooled: float, lang: Lang)
 def cost_categories(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
                     hidden: str) -> go.Figure:
     """Mean cost per person by category and arm (horizontal grouped bars)."""
-    fig = go.Figure()
+    fig = figures.new()
     for arm in ("comparison", "ips_like", "ips"):
         rows = frame.filter(pl.col("arm") == arm).sort("category").to_dicts()
         if not rows:
@@ -323,7 +324,7 @@ def cost_totals(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
     err = _errors(rows, "mean_total_dkk", 1.0)
     def fmt(v: float) -> str:
         return fmt_dkk(v, lang)
-    fig = go.Figure(go.Bar(
+    fig = figures.new(go.Bar(
         x=[f"{n}<br>{_n_text(r['n'], lang, hidden)}" for n, r in zip(names, rows, strict=True)],
         y=[r["mean_total_dkk"] for r in rows], error_y=err,
         marker={"color": [ARM_COLOURS.get(r["arm"]) for r in rows],
@@ -352,7 +353,7 @@ def municipality_savings(frame: pl.DataFrame, horizon: int, price_year: Any,
     rows = frame.filter(pl.col("estimate").is_not_null()).sort("estimate").to_dicts()
     def fmt(v: float) -> str:
         return fmt_dkk(v, lang)
-    fig = go.Figure(go.Scatter(
+    fig = figures.new(go.Scatter(
         x=[r["estimate"] for r in rows], y=[name_of(r["municipality_code"]) for r in rows],
         mode="markers",
         marker=palette.point_marker(ARM["ips"]),

@@ -24,6 +24,7 @@ rerun. So:
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -51,6 +52,59 @@ def _register_template() -> None:
 
 
 _register_template()
+#: the house template as a figure's layout holds it
+_HOUSE = pio.templates[TEMPLATE].to_plotly_json()
+
+
+def new(*traces: Any) -> go.Figure:
+    """A figure that takes its layout and traces as given: plotly's per-property
+    validation is off (a third of the time to build a figure, mostly `update_layout`
+    walking its validators). The house template is plotly's default, set when the figure
+    is made. tests/test_figures.py checks that every figure the pages send passes
+    plotly's validation unchanged."""
+    return go.Figure(list(traces) or None, _validate=False)
+
+
+def set_layout(fig: go.Figure, patch: dict[str, Any]) -> go.Figure:
+    """What ``fig.update_layout(patch)`` does (nested dicts merge into what is there, a
+    None removes a property, anything else replaces it), in one assignment of a plain
+    dict: plotly's `update_layout` builds a graph object for every nested property on
+    its way, most of a figure's build time even with validation off. Axis keys (e.g.
+    "xaxis") patch every axis of that letter the figure has (`update_xaxes`)."""
+    layout = fig.layout.to_plotly_json()
+    # the house template goes back by plotly's default (re-reading its dict into a
+    # Template object would take most of the time); another template is set again
+    template = layout.pop("template", None)
+    for key, value in patch.items():
+        if key in ("xaxis", "yaxis"):
+            for axis in [k for k in layout if k.startswith(key)] or [key]:
+                layout[axis] = _merged(layout.get(axis, {}), value)
+        elif isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = _merged(layout[key], value)
+        elif value is None:
+            layout.pop(key, None)
+        else:
+            layout[key] = copy.deepcopy(value)
+    fig.layout = layout
+    if template is not None and template != _HOUSE:
+        fig.layout.template = template
+    return fig
+
+
+def _merged(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `patch` merged in (a copy of each value taken from `patch`)."""
+    out = dict(base)
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        elif isinstance(value, dict):
+            out[key] = _merged({}, value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
 
 F = TypeVar("F", bound=Callable[..., go.Figure])
 _FIGURES: ContentCache[go.Figure] = ContentCache(CACHE_SIZE)

@@ -666,6 +666,17 @@ TEXTS.update({
     "hover_expected": ("forventet", "expected"),
 })
 LABELS.update({
+    # the pages' sections (tabs; ui.sections): only the open one is drawn
+    "section": {
+        "effect": ("Effekt", "Effect"),
+        "adjusted": ("Lige med lige", "Like with like"),
+        "trend": ("Udvikling og opdelinger", "Trend and breakdowns"),
+        "municipalities": ("Kommuner", "Municipalities"),
+        "map": ("Kort", "Map"),
+        "status": ("Status og forløb", "Status and history"),
+        "fidelity": ("Modeltroskab og kapacitet", "Fidelity and capacity"),
+        "costs": ("Udgifter", "Costs"),
+    },
     "funnel_kind": {"adjusted": ("Justeret (faktisk og forventet)",
                                  "Adjusted (actual and expected)"),
                     "crude": ("Rå andele", "Crude shares")},

@@ -22,7 +22,7 @@ def participants_by_year(frame: pl.DataFrame, lang: Lang, hidden: str) -> go.Fig
     """IPS participants per start year (bars); hidden years read the policy label."""
     rows = frame.sort("start_year").to_dicts()
     years = [r["start_year"] for r in rows]
-    fig = go.Figure(go.Bar(
+    fig = figures.new(go.Bar(
         x=years, y=[r["participants"] for r in rows],
         marker={"color": ARM_COLOURS["ips"], "line": {"color": palette.OUTLINE, "width": 1}},
         text=[hidden if r["participants"] is None else "" for r in rows],
@@ -41,7 +41,7 @@ def share_by_year(frame: pl.DataFrame, lang: Lang, hidden: str) -> go.Figure:
     """The IPS 18-month share per start year with Wilson 95 % intervals (percent)."""
     rows = frame.sort("start_year").to_dicts()
     shown = [r for r in rows if r["share_18"] is not None]
-    fig = go.Figure(go.Scatter(
+    fig = figures.new(go.Scatter(
         x=[r["start_year"] for r in shown], y=[100 * r["share_18"] for r in shown],
         mode="lines+markers", line=palette.line(palette.ARM["ips"]), name="IPS",
         marker=palette.point_marker(palette.ARM["ips"], 8),

@@ -24,7 +24,7 @@ from ui.palette import BAND, CASELOAD, SERIES, STATUS
 @figures.cached
 def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
     """Status periods per municipality (a Gantt chart); open periods end at `when`."""
-    fig = go.Figure()
+    fig = figures.new()
     names = sorted(set(frame["name"].to_list()), reverse=True)
     for status, style in STATUS.items():
         rows = frame.filter(pl.col("status") == status).to_dicts()
@@ -54,7 +54,7 @@ def implementation_years(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figu
     rows = frame.filter(pl.col("years_since_implementation").is_not_null()).sort(
         "years_since_implementation").to_dicts()
     order = [r["name"] for r in rows]
-    fig = go.Figure()
+    fig = figures.new()
     for status, style in STATUS.items():
         part = [r for r in rows if r["status"] == status]
         if not part:
@@ -81,7 +81,7 @@ def implementation_years(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figu
 def fidelity_latest(frame: pl.DataFrame, lang: Lang) -> go.Figure:
     """Latest IPS-25 total per municipality, coloured by band, with the band limits."""
     rows = frame.filter(pl.col("fidelity_score").is_not_null()).sort("fidelity_score").to_dicts()
-    fig = go.Figure()
+    fig = figures.new()
     for band, style in BAND.items():
         part = [r for r in rows if r["fidelity_band"] == band]
         if not part:
@@ -111,7 +111,7 @@ TREND_LINES_UP_TO = 8
 @figures.cached
 def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
     """IPS-25 totals over time per municipality, with the band limits."""
-    fig = go.Figure()
+    fig = figures.new()
     names = sorted(set(reviews["name"].to_list()))
     few = len(names) <= TREND_LINES_UP_TO
     for i, name in enumerate(names):
@@ -154,7 +154,7 @@ def caseload(frame: pl.DataFrame, when: date, norm: int, lang: Lang) -> go.Figur
     """Active participants per consultant FTE against the IPS norm."""
     rows = frame.filter(pl.col("caseload_per_fte").is_not_null()).sort(
         "caseload_per_fte").to_dicts()
-    fig = go.Figure()
+    fig = figures.new()
     for over in (False, True):
         part = [r for r in rows if (r["caseload_per_fte"] > norm) == over]
         if not part:
@@ -199,7 +199,7 @@ def fidelity_profile(profile: FidelityProfile, lang: Lang) -> go.Figure:
     an item the review did not score reads "–"."""
     rows = profile.items.to_dicts()
     order, y = profile_categories(profile, lang)
-    fig = go.Figure()
+    fig = figures.new()
     for action, colour in ((False, "#0072B2"), (True, "#D55E00")):
         part = [(r, name) for r, name in zip(rows, y, strict=True)
                 if r["action"] == action and r["latest"] is not None]

@@ -126,7 +126,7 @@ def rollout_map(frame: pl.DataFrame, measure: str, when: date, lang: Lang,
     kind = _kind(frame)
     hover = dict(zip([r["code"] for r in rows], _hover_texts(rows, lang, hidden, kind),
                      strict=True))
-    fig = go.Figure()
+    fig = figures.new()
     groups = _split(rows)
     legend_done: set[str] = set()
     for geo, part in groups.items():

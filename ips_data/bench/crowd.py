@@ -18,6 +18,7 @@ import os
 import statistics
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from ips_data.bench.browser import peak_rss_mb
 from ips_data.bench.felt import (
@@ -62,8 +63,9 @@ def crowd(browser, url: str, years: tuple[int, int], pid: int,
         for j in range(sessions):
             path = paths[j % len(paths)]
             region = regions[j % len(regions)]
-            pages.append(new_page(browser, f"{url}{path}?region={region}&aar={first}"
-                                           f"&aar={last - 1}", wait=False))
+            query = urlencode({"region": REGIONS[region], "aar": [first, last - 1]},
+                              doseq=True)
+            pages.append(new_page(browser, f"{url}{path}?{query}", wait=False))
         for page in pages:  # opened together, settled one by one
             settle(page)
         for page in pages:

@@ -8,8 +8,9 @@ Measures, on the same data and the same filter changes:
 - cold load = validation + materialising the models, and + the first overview summary;
   stored start = opening the read-only database the app keeps per extract state + the
   first overview summary (proxies for app start to first overview, without the browser);
-- every page's complete set of engine calls after a filter change, uncached, and a
-  cached repeat (a dict keyed like Streamlit's cache: fingerprint + filters);
+- every page's engine calls after a filter change as its default view makes them (its
+  first section), uncached, and a cached repeat (a dict keyed like Streamlit's cache:
+  fingerprint + filters); and each other section's calls (a click on its tab), uncached;
 - peak resident memory of this process;
 - the alternatives: pandas reading the Parquet files and computing the effect summary,
   and the bare DuckDB SQL for the same aggregates straight over the files.
@@ -61,40 +62,64 @@ FILTER_CHANGES = (
 
 
 def page_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
-    """Each page's engine calls for one filter state, as its default view makes them
-    (the effect page computes only the open breakdown tab, age band, and the adjusted
-    funnel; the overview and effect pages compute their sections side by side, as
-    their `state.prefetch` does)."""
+    """Each page's engine calls for one filter state, as its default view makes them:
+    the page's top and its first section (`ui.sections`: only the open section is
+    computed); the overview and effect pages compute their figures side by side, as
+    their `state.prefetch` does."""
     hovedstaden = Filters(scope=f.scope, region=1084)
     return {
         "overview": lambda: together(lambda: effect.participants_by_arm(ds, f, POLICY),
                                      lambda: headline(ds, f, POLICY),
                                      lambda: trend.start_year_trend(ds, f, POLICY)),
         "effect": lambda: (
-            effect.participants_by_arm(ds, f, POLICY),
-            together(lambda: effect.arm_effects(ds, f, POLICY),
-                     lambda: effect_summary(ds, f, POLICY),
-                     lambda: effect.differences(ds, f, POLICY),
-                     lambda: adjusted.adjusted_differences(ds, f, POLICY),
-                     lambda: adjusted.balance(ds, f, POLICY, horizon=18),
-                     lambda: effect.effect_by_group(ds, f, POLICY, horizon=18,
-                                                    dimension="start_year"),
-                     lambda: benchmark.benchmark(ds, f, POLICY)),
-            effect.effect_by_group(ds, f, POLICY, horizon=18, dimension="age_band"),
+            together(lambda: effect.participants_by_arm(ds, f, POLICY),
+                     lambda: effect.arm_effects(ds, f, POLICY)),
+            effect_summary(ds, f, POLICY), effect.differences(ds, f, POLICY),
+            adjusted.adjusted_differences(ds, f, POLICY),
         ),
         "costs": lambda: (
             effect.participants_by_arm(ds, f, POLICY),
             costs.arm_costs(ds, f, POLICY), costs.savings(ds, f, POLICY),
             costs.costs_by_category(ds, f, POLICY),
-            costs.savings_by_municipality(ds, f, POLICY, horizon=18),
         ),
         "rollout": lambda: (
             rollout.municipality_status(ds, f, POLICY),
             rollout.status_counts_as_of(ds, hovedstaden),
             rollout_map.map_figures(ds, f, POLICY, measure="status"),
-            rollout.timeline(ds, f), rollout.fidelity_reviews(ds, f),
-            fidelity.reviewed_municipalities(ds, f),
         ),
+    }
+
+
+def section_calls(ds: Dataset, f: Filters) -> dict[str, Callable[[], object]]:
+    """The other sections' engine calls (a click on a section's tab), each after the
+    page's top: "page/section" → calls (the effect page's trend section draws the open
+    breakdown tab, age band; its benchmark section the adjusted funnel)."""
+    def effect_top() -> None:
+        together(lambda: effect.participants_by_arm(ds, f, POLICY),
+                 lambda: effect.arm_effects(ds, f, POLICY))
+
+    def rollout_top() -> None:
+        rollout.municipality_status(ds, f, POLICY)
+        rollout.status_counts_as_of(ds, Filters(scope=f.scope, region=1084))
+
+    def costs_top() -> None:
+        effect.participants_by_arm(ds, f, POLICY)
+        costs.arm_costs(ds, f, POLICY)
+        costs.savings(ds, f, POLICY)
+
+    return {
+        "effect/adjusted": lambda: (effect_top(), adjusted.adjusted_differences(ds, f, POLICY),
+                                    adjusted.balance(ds, f, POLICY, horizon=18)),
+        "effect/trend": lambda: (
+            effect_top(),
+            effect.effect_by_group(ds, f, POLICY, horizon=18, dimension="start_year"),
+            effect.effect_by_group(ds, f, POLICY, horizon=18, dimension="age_band")),
+        "effect/municipalities": lambda: (effect_top(), benchmark.benchmark(ds, f, POLICY)),
+        "costs/municipalities": lambda: (
+            costs_top(), costs.savings_by_municipality(ds, f, POLICY, horizon=18)),
+        "rollout/status": lambda: (rollout_top(), rollout.timeline(ds, f)),
+        "rollout/fidelity": lambda: (rollout_top(), rollout.fidelity_reviews(ds, f),
+                                     fidelity.reviewed_municipalities(ds, f)),
     }
 
 
@@ -237,6 +262,7 @@ def run_bench(data_dir: Path, repeats: int = 3) -> dict:
     out["start_to_first_overview_stored"] = _stats(warm)
     out["rows"] = {t: ds.report.accepted_rows(t) for t in ("participants", "outcomes", "costs")}
     pages: dict[str, list[float]] = {}
+    sections: dict[str, list[float]] = {}
     cache: dict[tuple, bytes] = {}
     cached: list[float] = []
     for _ in range(repeats):
@@ -248,7 +274,11 @@ def run_bench(data_dir: Path, repeats: int = 3) -> dict:
                 if key not in cache:
                     cache[key] = pickle.dumps(fn())
                 cached.append(_timed(lambda key=key: _cache_hit(cache, key)))
+            for section, fn in section_calls(ds, f).items():
+                ds.forget_results()
+                sections.setdefault(section, []).append(_timed(fn))
     out["pages_uncached"] = {page: _stats(ms) for page, ms in pages.items()}
+    out["sections_uncached"] = {name: _stats(ms) for name, ms in sections.items()}
     out["pages_cached"] = _stats(cached)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     engine, pandas_ms, bare = [], [], []

@@ -200,8 +200,10 @@ def warm_up(browser, url: str) -> None:
 
 
 def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
-    """Per page: filter change and language toggle; then the 20-session crowd."""
+    """Per page: filter change and language toggle; then the 20-session crowd, in
+    Chromium and (`sessions.py`, on a fresh app) as the server sees it."""
     from ips_data.bench.crowd import crowd
+    from ips_data.bench.sessions import server_crowd
 
     cache = Path(tempfile.mkdtemp(prefix="ips-bench-felt-cache-"))
     log = Path(tempfile.mkstemp(prefix="ips-bench-felt-", suffix=".log")[1])
@@ -214,7 +216,13 @@ def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
                 together = crowd(browser, url, years, pid)
             except Exception as exc:
                 together = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+        with running_app(data_dir, cache, log) as (url, pid):  # a fresh app: nothing cached
+            try:
+                server = server_crowd(url, years, pid)
+            except Exception as exc:
+                server = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     log.unlink(missing_ok=True)
-    return {"felt": pages, "concurrent_filter_change": together}
+    return {"felt": pages, "concurrent_filter_change": together,
+            "concurrent_filter_change_server": server}
