@@ -98,8 +98,9 @@ def test_cli_figures_time_whole_processes_and_leave_the_extract_alone(tmp_path):
 
     data = shutil.copytree(ROOT / "sample_data", tmp_path / "data")
     before = _snapshot(data)
-    result = cli_figures(data, repeats=2)
-    assert result["cli_summary_repeated"]["runs"] == 2
+    result = cli_figures(data, repeats=2, first_calls=2)
+    assert result["cli_summary_repeated"]["runs"] == result["cli_summary_first_call"]["runs"] == 2
+    assert len(result["cli_summary_first_call"]["load_1m"]) == 2
     for name in ("cli_summary_first_call", "cli_summary_repeated",
                  "cli_summary_by_municipality", "cli_summary_no_cache"):
         assert 0 < result[name]["min_ms"] <= result[name]["max_ms"], name

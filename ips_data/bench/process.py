@@ -1,13 +1,15 @@
 """`ips-data bench --browser`: the command line as a script sees it, whole processes.
 
 `ips-data summary --json` on the extract, timed from spawning the process to its exit:
-the first call on a new extract (empty cache folder: validation and build; the
-stored copy is written afterwards by a detached process), repeated calls (the stored
+the first call on a new extract (`first_calls` times, each with a new empty cache
+folder: validation and build; the stored copy is written afterwards by a detached
+process, which is waited for before the next timing), repeated calls (the stored
 database), `--by municipality` (every municipality in one process) and `--no-cache`
 (validation and build on every call, as before the command line kept stored
 databases). Each figure also gives the median CPU time of the timed processes (user +
 system, the detached writer not included): on a shared machine it tells a change in the
-work done from waiting for a core.
+work done from waiting for a core. `load_1m` is the machine's one-minute load average
+before each of the figure's runs (above the number of cores: others were working too).
 """
 
 from __future__ import annotations
@@ -38,29 +40,44 @@ def _timed(args: list[str], env: dict) -> tuple[float, float]:
     return wall * 1000, cpu * 1000
 
 
-def _stats(runs: list[tuple[float, float]]) -> dict:
+def _stats(runs: list[tuple[float, float]], loads: list[float]) -> dict:
     ms = [wall for wall, _ in runs]
     return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1),
             "max_ms": round(max(ms), 1), "runs": len(ms),
-            "cpu_median_ms": round(statistics.median(cpu for _, cpu in runs), 1)}
+            "cpu_median_ms": round(statistics.median(cpu for _, cpu in runs), 1),
+            "load_1m": [round(load, 2) for load in loads]}
 
 
-def cli_figures(data_dir: Path, repeats: int = 6) -> dict:
-    cache = Path(tempfile.mkdtemp(prefix="ips-bench-cli-cache-"))
-    env = {**os.environ, "IPS_CACHE_DIR": str(cache)}
+def _stored(cache: Path) -> None:
+    """Wait until the detached writer has stored the database."""
+    pause, waited = threading.Event(), 0.0
+    while not list(cache.glob("*.duckdb")) and waited < WRITER_TIMEOUT_S:
+        pause.wait(0.2)
+        waited += 0.2
+
+
+def cli_figures(data_dir: Path, repeats: int = 6, first_calls: int = 3) -> dict:
     summary = ["summary", "--data-dir", str(data_dir.resolve()), "--json"]
+    caches: list[Path] = []
+    firsts, first_loads, loads = [], [], []
     try:
-        first = _timed(summary, env)
-        pause, waited = threading.Event(), 0.0
-        while not list(cache.glob("*.duckdb")) and waited < WRITER_TIMEOUT_S:
-            pause.wait(0.2)  # the detached writer stores the database
-            waited += 0.2
-        repeated = [_timed(summary, env) for _ in range(repeats)]
-        by_municipality = _timed([*summary, "--by", "municipality"], env)
-        no_cache = _timed([*summary, "--no-cache"], env)
+        for _ in range(max(1, first_calls)):
+            caches.append(Path(tempfile.mkdtemp(prefix="ips-bench-cli-cache-")))
+            env = {**os.environ, "IPS_CACHE_DIR": str(caches[-1])}
+            first_loads.append(os.getloadavg()[0])
+            firsts.append(_timed(summary, env))
+            _stored(caches[-1])
+        repeated = []
+        for _ in range(repeats):
+            loads.append(os.getloadavg()[0])
+            repeated.append(_timed(summary, env))
+        by_load, by_municipality = os.getloadavg()[0], _timed([*summary, "--by", "municipality"],
+                                                             env)
+        no_load, no_cache = os.getloadavg()[0], _timed([*summary, "--no-cache"], env)
     finally:
-        shutil.rmtree(cache, ignore_errors=True)
-    return {"cli_summary_first_call": _stats([first]),
-            "cli_summary_repeated": _stats(repeated),
-            "cli_summary_by_municipality": _stats([by_municipality]),
-            "cli_summary_no_cache": _stats([no_cache])}
+        for cache in caches:
+            shutil.rmtree(cache, ignore_errors=True)
+    return {"cli_summary_first_call": _stats(firsts, first_loads),
+            "cli_summary_repeated": _stats(repeated, loads),
+            "cli_summary_by_municipality": _stats([by_municipality], [by_load]),
+            "cli_summary_no_cache": _stats([no_cache], [no_load])}
