@@ -231,7 +231,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for page, figures in result["pages_uncached"].items():
         print(f"page {page:<21} {figures}")
     for name, figures in result.get("sections_uncached", {}).items():
-        print(f"section {name:<18} {figures}")
+        print(f"section {name:<21} {figures}")
     for name, figures in result["effect_summary"].items():
         print(f"effect summary {name:<11} {figures}")
     print(f"peak RSS {result['peak_rss_mb']} MB; ratios {result['ratios']}")
