@@ -142,7 +142,7 @@ def test_sessions_without_a_browser_time_a_change_the_app_takes(tmp_path):
     import asyncio
 
     from ips_data.bench import felt
-    from ips_data.bench.sessions import Session, SessionError, plan, server_crowd
+    from ui.load_test import Session, SessionError, plan, server_crowd
 
     data = shutil.copytree(ROOT / "sample_data", tmp_path / "data")
     cache = tmp_path / "cache"

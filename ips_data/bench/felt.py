@@ -201,9 +201,9 @@ def warm_up(browser, url: str) -> None:
 
 def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
     """Per page: filter change and language toggle; then the 20-session crowd, in
-    Chromium and (`sessions.py`, on a fresh app) as the server sees it."""
+    Chromium and (`ui/load_test.py`, on a fresh app) as the server sees it."""
     from ips_data.bench.crowd import crowd
-    from ips_data.bench.sessions import server_crowd
+    from ui.load_test import server_crowd
 
     cache = Path(tempfile.mkdtemp(prefix="ips-bench-felt-cache-"))
     log = Path(tempfile.mkstemp(prefix="ips-bench-felt-", suffix=".log")[1])

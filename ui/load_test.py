@@ -1,5 +1,9 @@
 """`ips-data bench --browser`: 20 sessions changing a filter at once, as the server sees it.
 
+A load test of the dashboard over its own wire protocol, so it lives with the dashboard
+(it needs Streamlit's message definitions); the engine's bench (`ips_data/bench/felt.py`)
+calls it.
+
 The Chromium crowd (`crowd.py`) runs twenty browsers on the server's own two cores:
 drawing their pages took more CPU than the app did, so its figure says more about
 twenty Chromiums on one small machine than about the app (each person has a computer
@@ -21,6 +25,10 @@ import hashlib
 import statistics
 import time
 from urllib.parse import urlencode
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from ips_data.bench.browser import peak_rss_mb
 from ips_data.bench.crowd import p95, process_cpu_s
@@ -55,8 +63,6 @@ class Session:
         self.drawn = b""  # a digest of the figures the last run drew
 
     async def open(self) -> None:
-        import websockets
-
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
                                            max_size=None)
         await self._run(None)
@@ -82,9 +88,6 @@ class Session:
             await self.ws.close()
 
     async def _run(self, change: tuple[str, list[float]] | None) -> None:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string, state.page_name = self.query, self.page
