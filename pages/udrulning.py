@@ -34,7 +34,7 @@ if n:
     st.progress(k / n, text=t("progress", lang, k=k, a=agreed, n=n, date=fmt_date(when, lang)))
     if not sel.filters.scope.is_all:
         st.caption(t("rollout_scope_total", lang, n=n))
-counts = state.status_counts(status.to_dicts())
+counts = state.call(sel, "status_counts", as_of=when)  # the same as counted over `status`
 for col, code in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     card(col, label("status", code, lang), fmt_int(counts[code], lang))
 if status.is_empty():

@@ -171,12 +171,6 @@ _ENGINE: dict[str, Callable[..., Any]] = {
 }
 
 
-def _data_version(ds: Dataset) -> str:
-    """What a cached result depends on: the accepted files (a rejected or stray file
-    changes no figure) and the perturbation secret."""
-    return ds.accepted_key
-
-
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(_ds: Dataset, data_version: str, name: str, filters_json: str, threshold: int,
             kwargs: tuple[tuple[str, Any], ...]) -> Any:
@@ -196,7 +190,9 @@ def _cached_area(_ds: Dataset, data_version: str, name: str, filters_json: str,
 def call(sel: Selection, name: str, *, filters: Filters | None = None, **kwargs: Any) -> Any:
     """A disclosure-protected `ips_data` result for the selection (cached)."""
     f = sel.filters if filters is None else filters
-    return _cached(sel.ds, _data_version(sel.ds), name, f.model_dump_json(),
+    # the key holds the accepted files (a rejected or stray file changes no figure) and
+    # the perturbation secret
+    return _cached(sel.ds, sel.ds.accepted_key, name, f.model_dump_json(),
                    sel.policy.threshold, tuple(sorted(kwargs.items())))
 
 
@@ -235,16 +231,6 @@ def fidelity_reviews(sel: Selection, as_of: date) -> pl.DataFrame:
 def any_participants(sel: Selection) -> bool:
     """False when the filters select nobody (the pages then explain instead of plotting)."""
     return call(sel, "participants_by_arm").height > 0
-
-
-def status_counts(municipalities: list[dict], region: int | None = None) -> dict[str, int]:
-    """Municipalities per status from the summary's municipality list."""
-    frame = pl.DataFrame(municipalities, schema_overrides={"status": pl.String,
-                                                           "region_code": pl.Int64},
-                         infer_schema_length=None)
-    if frame.is_empty():
-        frame = pl.DataFrame(schema={"status": pl.String, "region_code": pl.Int64})
-    return rollout.status_counts(frame, region)
 
 
 def at_horizon(frame: pl.DataFrame, horizon: int) -> pl.DataFrame:
