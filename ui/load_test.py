@@ -158,3 +158,26 @@ def server_crowd(url: str, years: tuple[int, int], pid: int,
             "p95_ms": round(p95(ms), 1), "max_ms": round(max(ms), 1),
             "app_peak_rss_mb": peak_rss_mb(pid), "wall_s": round(wall, 1),
             "app_cpu_s": round(cpu, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ui.load_test URL FIRST LAST PID [--sessions N]`: the figure as JSON on
+    standard output (the engine's bench runs it so, from the project folder: the
+    dashboard's modules are not part of the installed `ips_data` package)."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m ui.load_test")
+    parser.add_argument("url")
+    parser.add_argument("first", type=int, help="the slider's first start year")
+    parser.add_argument("last", type=int, help="the slider's last start year")
+    parser.add_argument("pid", type=int, help="the app's process id (CPU and memory)")
+    parser.add_argument("--sessions", type=int, default=SESSIONS)
+    args = parser.parse_args(argv)
+    result = server_crowd(args.url, (args.first, args.last), args.pid, args.sessions)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

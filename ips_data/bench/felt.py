@@ -17,10 +17,12 @@ front end reports it (`data-test-script-state`); median, min and max of six.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -199,11 +201,27 @@ def warm_up(browser, url: str) -> None:
         new_page(browser, url + path).context.close()
 
 
+def server_crowd(url: str, years: tuple[int, int], pid: int, sessions: int = 20) -> dict:
+    """The server-side crowd (`ui/load_test.py`) for the app at `url`, run as
+    `python -m ui.load_test` from the project folder (it needs Streamlit's message
+    definitions, which the engine never imports, and the dashboard's modules are not
+    installed with the `ips_data` package)."""
+    done = subprocess.run([sys.executable, "-m", "ui.load_test", url, str(years[0]),
+                           str(years[1]), str(pid), "--sessions", str(sessions)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=SETTLE_MS / 1000)
+    if done.returncode != 0:
+        raise RuntimeError(f"python -m ui.load_test failed ({done.returncode}): "
+                           f"{done.stderr.strip()[-2000:]}")
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"python -m ui.load_test printed no JSON: {done.stdout[-500:]!r}") from exc
+
+
 def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
     """Per page: filter change and language toggle; then the 20-session crowd, in
     Chromium and (`ui/load_test.py`, on a fresh app) as the server sees it."""
     from ips_data.bench.crowd import crowd
-    from ui.load_test import server_crowd
 
     cache = Path(tempfile.mkdtemp(prefix="ips-bench-felt-cache-"))
     log = Path(tempfile.mkstemp(prefix="ips-bench-felt-", suffix=".log")[1])
@@ -219,7 +237,7 @@ def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
         with running_app(data_dir, cache, log) as (url, pid):  # a fresh app: nothing cached
             try:
                 server = server_crowd(url, years, pid)
-            except Exception as exc:
+            except (RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
                 server = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     finally:
         shutil.rmtree(cache, ignore_errors=True)
