@@ -239,7 +239,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 "browser_app_peak_rss_mb", "reports_region_1084", "reports_written"):
         if key in result:
             print(f"{key:<34} {result[key]}")
-    for page, figures in result.get("felt", {}).items():
+    for page, figures in [*result.get("felt", {}).items(),
+                          *result.get("felt_floor", {}).items()]:
         for what, figure in figures.items():
             print(f"felt {page:<9} {what:<16} {figure}")
     for key in ("concurrent_filter_change", "concurrent_filter_change_server",

@@ -122,9 +122,10 @@ def test_felt_figures_per_page_and_for_concurrent_sessions(tmp_path):
     with felt.running_app(data, cache, tmp_path / "app.log") as (url, pid), \
             felt.chromium() as browser:
         pages = felt.page_figures(browser, url, years, repeats=1)
+        floor = felt.page_figures(browser, url, years, repeats=1, pages=felt.FLOOR)
         together = crowd(browser, url, years, pid, sessions=4)
-    assert set(pages) == set(felt.PAGES)
-    for figures in pages.values():
+    assert set(pages) == set(felt.PAGES) and set(floor) == set(felt.FLOOR)
+    for figures in [*pages.values(), *floor.values()]:
         for what in ("filter_change", "language_toggle"):
             assert figures[what]["runs"] == 1 and figures[what]["min_ms"] > 0, what
     assert together["sessions"] == 4 and 0 < together["median_ms"] <= together["p95_ms"]

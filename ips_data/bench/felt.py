@@ -35,6 +35,10 @@ from ips_data.protection.scopes import Scope
 
 PAGES = {"overview": "/", "effect": "/beskaeftigelse", "costs": "/oekonomi",
          "rollout": "/udrulning"}
+#: the floor: the accessibility statement, a page of text under the same sidebar, timed
+#: the same way. What a click costs there is Streamlit's own round trip and drawing of
+#: the sidebar and page frame on this machine, with no figure of the extract.
+FLOOR = {"text_only": "/tilgaengelighed"}
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update",
                "--disable-sync"]
@@ -160,11 +164,12 @@ def year_url(url: str, path: str, first: int, last: int) -> str:
     return f"{url}{path}?aar={first}&aar={last}"
 
 
-def page_figures(browser, url: str, years: tuple[int, int], repeats: int = 6) -> dict:
+def page_figures(browser, url: str, years: tuple[int, int], repeats: int = 6,
+                 pages: dict[str, str] = PAGES) -> dict:
     """Filter change and language toggle per page (see the module's docstring)."""
     first, last = years
     out: dict[str, dict] = {}
-    for i, (name, path) in enumerate(PAGES.items()):
+    for i, (name, path) in enumerate(pages.items()):
         page = new_page(browser, year_url(url, path, first, last - 1 - i))
         try:
             thumb = start_year_thumb(page)
@@ -230,6 +235,7 @@ def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
         with running_app(data_dir, cache, log) as (url, pid), chromium() as browser:
             warm_up(browser, url)
             pages = page_figures(browser, url, years, repeats)
+            floor = page_figures(browser, url, years, repeats, pages=FLOOR)
             try:
                 together = crowd(browser, url, years, pid)
             except Exception as exc:
@@ -242,5 +248,5 @@ def felt_figures(data_dir: Path, repeats: int = 6) -> dict:
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     log.unlink(missing_ok=True)
-    return {"felt": pages, "concurrent_filter_change": together,
+    return {"felt": pages, "felt_floor": floor, "concurrent_filter_change": together,
             "concurrent_filter_change_server": server}
