@@ -34,7 +34,7 @@ def test_the_first_run_of_a_view_collects_and_freezes(fresh):
     assert garbage() is not None
     assert heap.settle(("beskaeftigelse", "")) is True
     assert gc.get_freeze_count() > before
-    assert garbage() is None  # collected before the freeze, not frozen with the rest
+    assert garbage() is None  # the run's garbage is collected, not frozen with the rest
 
 
 @pytest.mark.parametrize(("views", "settled"), [
