@@ -170,3 +170,58 @@ def test_sessions_without_a_browser_time_a_change_the_app_takes(tmp_path, monkey
             asyncio.run(unchanged())
     assert result["sessions"] == 4 and 0 < result["median_ms"] <= result["p95_ms"]
     assert result["app_cpu_s"] > 0 and result["app_peak_rss_mb"] > 50
+
+
+def test_the_recorder_reads_the_script_finished_field_of_streamlits_messages():
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from ips_data.bench import felt
+
+    assert ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number \
+        == felt.SCRIPT_FINISHED_FIELD
+
+
+def _forward(**fields) -> list[int]:
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg(hash="9f2c", **fields)
+    msg.metadata.delta_path.extend([0, 3])
+    return list(msg.SerializeToString())
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
+@pytest.mark.parametrize(("fields", "status"), [
+    ({"script_finished": 0}, 0),  # a whole run: the one a click waits for
+    ({"script_finished": 2}, 2),  # stopped for a rerun
+    ({"script_finished": 3}, 3),  # a fragment's run (the live-reload check)
+    ({}, None),
+])
+def test_the_recorder_tells_a_finished_run_from_other_messages(fields, status):
+    from ips_data.bench import felt
+
+    with felt.chromium() as browser:
+        page = browser.new_page()
+        page.add_init_script(felt.RECORDER)
+        page.goto("data:text/html,<p>recorder</p>")
+        got = page.evaluate("(b) => window.__ipsFinishedStatus(new Uint8Array(b))", _forward(**fields))
+    assert got == status
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
+def test_the_recorder_skips_other_fields_to_find_the_status():
+    """A delta (a long nested message) before nothing: not a finished run."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from ips_data.bench import felt
+
+    msg = ForwardMsg(hash="x" * 300)
+    msg.delta.new_element.markdown.body = "Beskæftigelse " * 40
+    with felt.chromium() as browser:
+        page = browser.new_page()
+        page.add_init_script(felt.RECORDER)
+        page.goto("data:text/html,<p>recorder</p>")
+        got = page.evaluate("(b) => window.__ipsFinishedStatus(new Uint8Array(b))",
+                            list(msg.SerializeToString()))
+    assert got is None

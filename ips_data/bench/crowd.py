@@ -70,7 +70,8 @@ def crowd(browser, url: str, years: tuple[int, int], pid: int,
             settle(page)
         for page in pages:
             start_year_thumb(page).focus()
-            page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = []; }")
+            page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = [];"
+                          " window.__ipsFinished = []; }")
         app_before, busy_before, start = process_cpu_s(pid), machine_busy_s(), time.monotonic()
         for page in pages:  # as close together as one driver can
             page.keyboard.press("ArrowRight")

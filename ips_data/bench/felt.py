@@ -12,7 +12,8 @@ running dashboard's normal state). In Chromium, per page:
 
 Each figure is the time from the input event (keydown or click, in the page's clock)
 to the app's script state turning idle again after the rerun it caused, as the
-front end reports it (`data-test-script-state`); median, min and max of six.
+front end reports it (`data-test-script-state`), the rerun known by its own "script
+finished" message (see `RECORDER`); median, min and max of six.
 """
 
 from __future__ import annotations
@@ -45,10 +46,22 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 SETTLE_MS = 180_000
 START_TIMEOUT_S = 120.0
 
-#: Records the time of every input event and every script-state change (page clock).
+#: ForwardMsg's `script_finished` field (a varint: 0 = a whole run finished successfully;
+#: 2 = stopped for a rerun, 3 = a fragment's run); `tests/test_bench.py` checks it
+#: against Streamlit's message definitions.
+SCRIPT_FINISHED_FIELD = 6
+
+#: Records the time of every input event, every script-state change and every whole
+#: run's "script finished" message (page clock). The front end handles the messages of
+#: a short run that arrive while its main thread is busy in one task, and React then
+#: commits "running" and "not running" together: the state attribute does not change
+#: at all. Waiting for a change then waited for the next run (the live-reload check,
+#: every 10 s) and timed 10 s for a click the page had answered long before. So a run
+#: is known to be over from its own message, read off the WebSocket.
 RECORDER = """
 window.__ipsInput = null;
 window.__ipsStates = [];
+window.__ipsFinished = [];
 for (const type of ['keydown', 'pointerdown']) {
   document.addEventListener(type, () => { window.__ipsInput = performance.now(); }, true);
 }
@@ -59,29 +72,77 @@ new MutationObserver((records) => {
   }
 }).observe(document, {subtree: true, attributes: true,
                       attributeFilter: ['data-test-script-state']});
-"""
+const finishedStatus = (bytes) => {  // the top-level script_finished field, else null
+  let i = 0;
+  const varint = () => {
+    let value = 0, scale = 1;
+    while (i < bytes.length) {
+      const b = bytes[i++];
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 128;
+    }
+    return null;
+  };
+  while (i < bytes.length) {
+    const key = varint();
+    if (key === null) return null;
+    const field = Math.floor(key / 8), wire = key - 8 * field;
+    if (wire === 0) {
+      const value = varint();
+      if (field === SCRIPT_FINISHED_FIELD) return value;
+    } else if (wire === 2) { const n = varint(); if (n === null) return null; i += n; }
+    else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else return null;
+  }
+  return null;
+};
+window.__ipsFinishedStatus = finishedStatus;  // for tests/test_bench.py
+const PageSocket = window.WebSocket;
+window.WebSocket = class extends PageSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (event) => {
+      const at = performance.now();
+      const read = (buffer) => {
+        if (finishedStatus(new Uint8Array(buffer)) !== 0) return;
+        // [arrival, the first frame after the front end has handled it (the page shows
+        // it); null until then]
+        const run = [at, null];
+        window.__ipsFinished.push(run);
+        requestAnimationFrame(() => setTimeout(() => { run[1] = performance.now(); }, 0));
+      };
+      if (event.data instanceof ArrayBuffer) read(event.data);
+      else if (event.data && event.data.arrayBuffer) event.data.arrayBuffer().then(read);
+    });
+  }
+};
+""".replace("SCRIPT_FINISHED_FIELD", str(SCRIPT_FINISHED_FIELD))
 _SETTLED = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
     && document.querySelector("[data-testid='stSkeleton']") === null;
 }"""
-#: ms from the last input to the first idle state after a run that started after it;
-#: null while that rerun has not finished.
+#: ms from the last input to the page idle after the first whole run that finished after
+#: it: the state's change to idle after that run's "script finished" message, or (when
+#: the front end committed the run without a visible change) the first frame after it
+#: (a page that draws no frames: the message's arrival); null while that run has not
+#: finished.
 ELAPSED = """() => {
   const t0 = window.__ipsInput;
   if (t0 === null) return null;
-  let ran = false;
-  for (const [state, at] of window.__ipsStates) {
-    if (at < t0) continue;
-    if (state === 'running') ran = true;
-    else if (ran && state === 'notRunning') {
-      const app = document.querySelector("[data-testid='stApp']");
-      if (app.getAttribute('data-test-script-state') !== 'notRunning') return null;
-      if (document.querySelector("[data-testid='stSkeleton']") !== null) return null;
-      return at - t0;
-    }
-  }
-  return null;
+  const finished = window.__ipsFinished.find(([at]) => at >= t0);
+  if (finished === undefined) return null;
+  const app = document.querySelector("[data-testid='stApp']");
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return null;
+  if (document.querySelector("[data-testid='stSkeleton']") !== null) return null;
+  const [arrived, shown] = finished;
+  const idle = window.__ipsStates.find(([state, at]) => state === 'notRunning' && at >= arrived);
+  if (idle !== undefined) return idle[1] - t0;
+  if (shown !== null) return shown - t0;
+  // a page that draws no frames (a hidden one): the message's arrival, once it is clear
+  return performance.now() - arrived > 1000 ? arrived - t0 : null;
 }"""
 
 
@@ -149,7 +210,8 @@ def settle(page) -> None:
 
 def felt_ms(page, action: Callable[[], None]) -> float:
     """Milliseconds from the input `action` makes to the end of the rerun it causes."""
-    page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = []; }")
+    page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = [];"
+                  " window.__ipsFinished = []; }")
     action()
     handle = page.wait_for_function(ELAPSED, polling=10, timeout=SETTLE_MS)
     return float(handle.json_value())
