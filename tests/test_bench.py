@@ -204,7 +204,8 @@ def test_the_recorder_tells_a_finished_run_from_other_messages(fields, status):
         page = browser.new_page()
         page.add_init_script(felt.RECORDER)
         page.goto("data:text/html,<p>recorder</p>")
-        got = page.evaluate("(b) => window.__ipsFinishedStatus(new Uint8Array(b))", _forward(**fields))
+        got = page.evaluate("(b) => window.__ipsFinishedStatus(new Uint8Array(b))",
+                            _forward(**fields))
     assert got == status
 
 

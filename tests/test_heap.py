@@ -48,7 +48,7 @@ def test_each_view_settles_once(fresh, views, settled):
 
 def test_later_collections_walk_only_what_was_made_after(fresh):
     gc.unfreeze()
-    kept = [Cycle() for _ in range(2000)]  # noqa: F841 - alive across the freeze
+    kept = [Cycle() for _ in range(2000)]  # alive across the freeze
     heap.settle(("", ""))
     young = gc.get_objects(generation=2)
     assert not any(o is kept[0] for o in young)
