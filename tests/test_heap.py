@@ -57,3 +57,24 @@ def test_later_collections_walk_only_what_was_made_after(fresh):
 def test_streamlit_collects_not_after_every_run():
     config = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_an_extract_is_freed_without_the_cycle_collector(tmp_path):
+    """The app keeps its extracts frozen (`ui.heap`): a frozen object in a reference cycle
+    would never be freed. A Dataset, with its database and every result it remembered,
+    must go by reference counting alone when the cache drops it (live reload)."""
+    from ips_data.loading.database import load_dataset
+    from ips_data.metrics.filters import Filters
+    from ips_data.metrics.summary import build_summary
+    from ips_data.protection.disclosure import DisclosurePolicy
+    from ips_data.protection.scopes import Scope
+
+    gc.disable()
+    try:
+        ds = load_dataset(ROOT / "sample_data", cache_dir=tmp_path)
+        build_summary(ds, Filters(scope=Scope.everything()), DisclosurePolicy())
+        gone = weakref.ref(ds)
+        del ds
+        assert gone() is None
+    finally:
+        gc.enable()
