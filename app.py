@@ -7,7 +7,7 @@ sample_data/). The pages live in pages/, each file named like its URL path (see
 
 import streamlit as st
 
-from ui import a11y, auth, bound, heap, state
+from ui import a11y, auth, bound, heap, sections, state
 from ui.i18n import t
 
 st.set_page_config(page_title="IPS", page_icon=":material/work:", layout="wide")
@@ -37,4 +37,4 @@ sel = state.sidebar(lang, viewer.scope)
 a11y.statement_link(lang)
 auth.record_view(viewer, page.url_path or "overview", sel.filters)
 page.run()
-heap.settle((page.url_path, st.query_params.get("afsnit", "")))  # see ui/heap.py
+heap.settle((page.url_path, st.query_params.get(sections.KEY, "")))  # see ui/heap.py

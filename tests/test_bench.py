@@ -181,48 +181,39 @@ def test_the_recorder_reads_the_script_finished_field_of_streamlits_messages():
         == felt.SCRIPT_FINISHED_FIELD
 
 
-def _forward(**fields) -> list[int]:
+def _forward(**fields) -> bytes:
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     msg = ForwardMsg(hash="9f2c", **fields)
     msg.metadata.delta_path.extend([0, 3])
-    return list(msg.SerializeToString())
+    return msg.SerializeToString()
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
-@pytest.mark.parametrize(("fields", "status"), [
-    ({"script_finished": 0}, 0),  # a whole run: the one a click waits for
-    ({"script_finished": 2}, 2),  # stopped for a rerun
-    ({"script_finished": 3}, 3),  # a fragment's run (the live-reload check)
-    ({}, None),
-])
-def test_the_recorder_tells_a_finished_run_from_other_messages(fields, status):
-    from ips_data.bench import felt
-
-    with felt.chromium() as browser:
-        page = browser.new_page()
-        page.add_init_script(felt.RECORDER)
-        page.goto("data:text/html,<p>recorder</p>")
-        got = page.evaluate("(b) => window.__ipsFinishedStatus(new Uint8Array(b))",
-                            _forward(**fields))
-    assert got == status
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
-def test_the_recorder_skips_other_fields_to_find_the_status():
-    """A delta (a long nested message) before nothing: not a finished run."""
+def _delta() -> bytes:
+    """A long nested message (a markdown element) and no status."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    from ips_data.bench import felt
 
     msg = ForwardMsg(hash="x" * 300)
     msg.delta.new_element.markdown.body = "Beskæftigelse " * 40
+    return msg.SerializeToString()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
+def test_the_recorder_tells_a_finished_run_from_other_messages():
+    from ips_data.bench import felt
+
+    cases = [
+        (_forward(script_finished=0), 0),  # a whole run: the one a click waits for
+        (_forward(script_finished=2), 2),  # stopped for a rerun
+        (_forward(script_finished=3), 3),  # a fragment's run (the live-reload check)
+        (_forward(), None),
+        (_delta(), None),  # other fields skipped to find (no) status
+    ]
     with felt.chromium() as browser:
         page = browser.new_page()
         page.add_init_script(felt.RECORDER)
         page.goto("data:text/html,<p>recorder</p>")
-        got = page.evaluate("(b) => window.__ipsFinishedStatus(new Uint8Array(b))",
-                            list(msg.SerializeToString()))
-    assert got is None
+        got = [page.evaluate("(b) => window.__ipsFinishedStatus(new Uint8Array(b))",
+                             list(data)) for data, _ in cases]
+    assert got == [status for _, status in cases]

@@ -24,6 +24,7 @@ from ips_data.bench.browser import peak_rss_mb
 from ips_data.bench.felt import (
     ELAPSED,
     PAGES,
+    RESET,
     SETTLE_MS,
     new_page,
     settle,
@@ -70,8 +71,7 @@ def crowd(browser, url: str, years: tuple[int, int], pid: int,
             settle(page)
         for page in pages:
             start_year_thumb(page).focus()
-            page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = [];"
-                          " window.__ipsFinished = []; }")
+            page.evaluate(RESET)
         app_before, busy_before, start = process_cpu_s(pid), machine_busy_s(), time.monotonic()
         for page in pages:  # as close together as one driver can
             page.keyboard.press("ArrowRight")

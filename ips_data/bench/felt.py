@@ -119,6 +119,9 @@ window.WebSocket = class extends PageSocket {
   }
 };
 """.replace("SCRIPT_FINISHED_FIELD", str(SCRIPT_FINISHED_FIELD))
+#: Forgets what the recorder saw, before the next input.
+RESET = ("() => { window.__ipsInput = null; window.__ipsStates = [];"
+         " window.__ipsFinished = []; }")
 _SETTLED = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
@@ -210,8 +213,7 @@ def settle(page) -> None:
 
 def felt_ms(page, action: Callable[[], None]) -> float:
     """Milliseconds from the input `action` makes to the end of the rerun it causes."""
-    page.evaluate("() => { window.__ipsInput = null; window.__ipsStates = [];"
-                  " window.__ipsFinished = []; }")
+    page.evaluate(RESET)
     action()
     handle = page.wait_for_function(ELAPSED, polling=10, timeout=SETTLE_MS)
     return float(handle.json_value())
