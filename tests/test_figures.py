@@ -9,13 +9,17 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
-from ui import charts, figures
+from ui import chart_room, charts, figures
 from ui.memo import content_key
 
 
 def test_house_template_keeps_plotly_white_for_every_drawn_trace_type():
     white, ips = pio.templates["plotly_white"], pio.templates[figures.TEMPLATE]
-    assert ips.layout.to_plotly_json() == white.layout.to_plotly_json()
+    expected = white.layout.to_plotly_json()
+    for axis in ("xaxis", "yaxis"):  # plus the axes' tick label setting (AXIS_DEFAULTS)
+        expected[axis] = {**expected[axis], **figures.AXIS_DEFAULTS}
+    assert ips.layout.to_plotly_json() == expected
+    assert ips.layout.xaxis.ticklabeloverflow == "allow"
     for kind in figures.TRACE_TYPES:
         assert getattr(ips.data, kind) == getattr(white.data, kind), kind
     assert pio.templates.default == figures.TEMPLATE
@@ -37,7 +41,7 @@ def test_equal_contents_reuse_the_figure_and_other_contents_do_not():
     assert other is not first and list(other.data[0].y) != list(first.data[0].y)
     assert english is not first and english.layout.separators != first.layout.separators
     fresh = charts.arm_bars.uncached(_frame(0.6), "job_or_education_any", 18, "da", "<5")
-    assert figures.spec(first) == fresh.to_dict()
+    assert figures.spec(first) == chart_room.reserve(fresh.to_dict())  # plus the axes' room
 
 
 LINES_UP_TO = 3  # a setting of the builder's module, as in ui.rollout_charts

@@ -1,0 +1,79 @@
+"""End-to-end: every chart of every page and section, in Chromium, is drawn once. Plotly
+grows a margin (and draws the chart a second time) when the axes' labels do not fit;
+`ui.chart_room` gives each chart the room its axes need before the first drawing. So for
+every side it estimates, the margin plotly ends with is the one it was given, and no
+wider than the labels need (a few pixels of slack, no empty band beside the axis)."""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import (
+    BROWSER_TEST_MARKS,
+    App,
+    module_browser,
+    module_context,
+    open_page,
+    rerun,
+    sample_app,
+    tab,
+)
+from playwright.sync_api import Page
+
+from ui.chart_room import SLACK
+
+pytestmark = BROWSER_TEST_MARKS
+
+app = sample_app
+browser = module_browser
+context = module_context()
+page = tab
+
+VIEWS = ["/", "/beskaeftigelse", "/beskaeftigelse?afsnit=trend",
+         "/beskaeftigelse?afsnit=municipalities", "/oekonomi",
+         "/oekonomi?afsnit=municipalities", "/udrulning?afsnit=status",
+         "/udrulning?afsnit=fidelity"]
+#: the most room a side may have beyond what its labels and title take: plotly's own
+#: padding (up to 14 px under the x axis when it sizes the margins itself), plus the
+#: estimate's SLACK
+MOST_SLACK_PX = 14 + SLACK
+
+CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter(p => p._fullLayout && p._fullLayout.xaxis && p._fullLayout.yaxis)
+  .map(p => {
+    const svg = p.querySelector('.main-svg').getBoundingClientRect();
+    const boxes = (sel) => Array.from(p.querySelectorAll(sel)).map(e => e.getBoundingClientRect())
+      .filter(b => b.width > 0 && b.height > 0);
+    const y = boxes('.ytick text, .g-ytitle text');
+    const x = boxes('.xtick text, .g-xtitle text');
+    const legend = p._fullLayout.showlegend && p._fullLayout.legend.y < 0;
+    return {title: (p.layout.title || {}).text || '', asked: p.layout.margin,
+            size: p._fullLayout._size, xtype: p._fullLayout.xaxis.type,
+            legendBelow: !!legend,
+            leftGap: y.length ? Math.min(...y.map(b => b.left)) - svg.left : null,
+            bottomGap: x.length ? svg.top + p._fullLayout.height
+                                  - Math.max(...x.map(b => b.bottom)) : null};
+  })"""
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_chart_is_drawn_with_the_room_it_needs(page: Page, app: App, lang: str) -> None:
+    checked = 0
+    for view in VIEWS:
+        open_page(page, app, view)
+        if lang == "en":
+            toggle = page.get_by_test_id("stSidebar").get_by_text("English", exact=True)
+            rerun(page, toggle.click)
+        for chart in page.evaluate(CHARTS):
+            name = f"{view} {lang} {chart['title'][:60]!r}"
+            asked, size = chart["asked"], chart["size"]
+            # left: every y axis here has numbers or categories, always estimated
+            assert round(size["l"]) == asked["l"], f"{name}: plotly grew the left margin"
+            assert chart["leftGap"] is not None and chart["leftGap"] <= MOST_SLACK_PX, \
+                f"{name}: {chart['leftGap']:.0f} px empty left of the y axis"
+            if not chart["legendBelow"] and chart["xtype"] != "date":
+                assert round(size["b"]) == asked["b"], f"{name}: plotly grew the bottom margin"
+                assert chart["bottomGap"] <= MOST_SLACK_PX, \
+                    f"{name}: {chart['bottomGap']:.0f} px empty under the x axis"
+            assert round(size["r"]) == asked["r"], f"{name}: plotly grew the right margin"
+            checked += 1
+    assert checked >= 12  # the views' charts were found and checked
