@@ -13,7 +13,10 @@ running dashboard's normal state). In Chromium, per page:
 Each figure is the time from the input event (keydown or click, in the page's clock)
 to the app's script state turning idle again after the rerun it caused, as the
 front end reports it (`data-test-script-state`), the rerun known by its own "script
-finished" message (see `RECORDER`); median, min and max of six.
+finished" message (see `RECORDER`); median, min and max of six. Beside it, the median
+time the page's main thread was busy per click (`MainThread`: scripts, style, layout,
+paint), which does not wait for the server or for a core, so it moves much less with
+the machine's other work than the felt time does.
 """
 
 from __future__ import annotations
@@ -228,24 +231,57 @@ def year_url(url: str, path: str, first: int, last: int) -> str:
     return f"{url}{path}?aar={first}&aar={last}"
 
 
+class MainThread:
+    """The page's main-thread busy time (Chrome's `TaskDuration`, over the DevTools
+    protocol): what a click costs the browser, whatever else the machine is doing
+    meanwhile (the felt time also waits for the server and for a core)."""
+
+    def __init__(self, page) -> None:
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("Performance.enable")
+
+    def busy_ms(self) -> float:
+        metrics = self.cdp.send("Performance.getMetrics")["metrics"]
+        return 1000 * next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+
+def _timed(page, main: MainThread, action: Callable[[], None], felt: list[float],
+           busy: list[float]) -> None:
+    before = main.busy_ms()
+    felt.append(felt_ms(page, action))
+    busy.append(main.busy_ms() - before)
+
+
+def _figure(felt: list[float], busy: list[float]) -> dict:
+    return {**stats(felt), "main_thread_median_ms": round(statistics.median(busy), 1)}
+
+
 def page_figures(browser, url: str, years: tuple[int, int], repeats: int = 6,
                  pages: dict[str, str] = PAGES) -> dict:
-    """Filter change and language toggle per page (see the module's docstring)."""
+    """Filter change and language toggle per page (see the module's docstring), each
+    with the median main-thread time of the page per click (`MainThread`)."""
     first, last = years
     out: dict[str, dict] = {}
     for i, (name, path) in enumerate(pages.items()):
         page = new_page(browser, year_url(url, path, first, last - 1 - i))
         try:
+            main = MainThread(page)
             thumb = start_year_thumb(page)
-            filter_ms = []
+            filter_ms: list[float] = []
+            filter_busy: list[float] = []
             for _ in range(repeats):
                 thumb.focus()
-                filter_ms.append(felt_ms(page, lambda p=page: p.keyboard.press("ArrowRight")))
+                _timed(page, main, lambda p=page: p.keyboard.press("ArrowRight"), filter_ms,
+                       filter_busy)
             toggle = page.get_by_test_id("stSidebar").get_by_text("English", exact=True)
-            language_ms = [felt_ms(page, toggle.click) for _ in range(repeats)]
+            language_ms: list[float] = []
+            language_busy: list[float] = []
+            for _ in range(repeats):
+                _timed(page, main, toggle.click, language_ms, language_busy)
         finally:
             page.context.close()
-        out[name] = {"filter_change": stats(filter_ms), "language_toggle": stats(language_ms)}
+        out[name] = {"filter_change": _figure(filter_ms, filter_busy),
+                     "language_toggle": _figure(language_ms, language_busy)}
     return out
 
 
