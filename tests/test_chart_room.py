@@ -29,7 +29,7 @@ from ui.chart_room import (
     ("60", 2 * WIDTHS["6"]),
     ("IPS", WIDTHS["I"] + WIDTHS["P"] + WIDTHS["S"]),
     ("IPS<br>", WIDTHS["I"] + WIDTHS["P"] + WIDTHS["S"]),  # tags are not drawn
-    ("<b>ab</b>", (WIDTHS["a"] + WIDTHS["b"]) * chart_room.BOLD),
+    ("<b>ab</b>", chart_room.BOLD_WIDTHS["a"] + chart_room.BOLD_WIDTHS["b"]),
     ("☃", chart_room.WIDEST),  # a glyph not in the table counts as the widest
 ])
 def test_text_width_adds_the_glyphs(text: str, expected: float) -> None:

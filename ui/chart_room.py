@@ -27,7 +27,7 @@ import numpy as np
 
 #: Glyph widths (px) of the dashboard's chart font (Streamlit's "Source Sans", 12 px,
 #: regular), as Chromium measures them (canvas measureText, rounded to 0.1 px); a
-#: character not listed counts as the widest.
+#: character not listed counts as the widest bold one.
 _GLYPHS = (
     (' ', 2.4),
     ('|', 2.9),
@@ -73,10 +73,53 @@ _GLYPHS = (
     ('@', 10.2),
     ('⚠', 10.8),
 )
+#: the same in bold (section headings among a chart's categories are <b>)
+_BOLD_GLYPHS = (
+    (' ', 2.4),
+    ('|', 3.2),
+    ('ij', 3.3),
+    ('l', 3.4),
+    ("',.:;I·", 3.6),
+    ('-', 4.0),
+    ('!()/[\\]f{}', 4.1),
+    ('t', 4.6),
+    ('r', 4.8),
+    ('s', 5.3),
+    ('*z', 5.5),
+    ('?c', 5.6),
+    ('–', 5.8),
+    ('_', 6),
+    ('J', 6.1),
+    ('Lexyé', 6.2),
+    ('0123456789#$+<=>FY^av~å−≤≥', 6.3),
+    ('"g', 6.4),
+    ('Z', 6.5),
+    ('Ek', 6.6),
+    ('STV`oø', 6.7),
+    ('Xhuü', 6.8),
+    ('AbdnpqÅ', 6.9),
+    ('C', 7.0),
+    ('P◆', 7.2),
+    ('B', 7.3),
+    ('KR', 7.4),
+    ('D', 7.6),
+    ('G', 7.7),
+    ('&NU', 8),
+    ('H', 8.1),
+    ('OQØ', 8.2),
+    ('M', 9.1),
+    ('w', 9.3),
+    ('æ', 9.4),
+    ('—', 9.6),
+    ('W', 9.8),
+    ('Æ', 10.1),
+    ('½', 10.2),
+    ('%m', 10.3),
+    ('@⚠', 10.8),
+)
 WIDTHS = {c: width for chars, width in _GLYPHS for c in chars}
-WIDEST = max(WIDTHS.values())
-#: bold text (section headings among a chart's categories) is at most this much wider
-BOLD = 1.06
+BOLD_WIDTHS = {c: width for chars, width in _BOLD_GLYPHS for c in chars}
+WIDEST = max(BOLD_WIDTHS.values())
 #: Offsets plotly adds around the tick labels and axis titles with Streamlit's chart
 #: theme (title standoff 20 px, 14 px titles), measured on the dashboard's charts.
 LEFT_PAD = 18  # left of the y axis's tick labels
@@ -93,9 +136,10 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def text_width(text: str) -> float:
-    """Estimated width in px of one line of chart text (HTML tags removed; <b> bold)."""
-    width = sum(WIDTHS.get(c, WIDEST) for c in _TAG.sub("", text))
-    return width * (BOLD if "<b>" in text else 1.0)
+    """Estimated width in px of one line of chart text (HTML tags removed; a line with
+    <b> is taken as bold throughout)."""
+    widths = BOLD_WIDTHS if "<b>" in text else WIDTHS
+    return sum(widths.get(c, WIDEST) for c in _TAG.sub("", text))
 
 
 def _lines(text: Any) -> list[str]:
