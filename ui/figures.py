@@ -185,12 +185,15 @@ def spec(fig: go.Figure) -> dict:
     cached figure (shared, never changed), every time for any other (it may have been
     changed since it was last shown)."""
     if not getattr(fig, "_ips_frozen", False):
-        return chart_room.reserve(_with_inlined(fig, fig.to_dict()))
+        return _sent(fig)
     out = getattr(fig, "_ips_spec", None)
     if out is None:
-        out = chart_room.reserve(_with_inlined(fig, fig.to_dict()))
-        fig._ips_spec = out
+        out = fig._ips_spec = _sent(fig)
     return out
+
+
+def _sent(fig: go.Figure) -> dict:
+    return chart_room.reserve(_with_inlined(fig, fig.to_dict()))
 
 
 def show(fig: go.Figure, alt: str, config: dict | None = None, **kwargs: Any) -> None:
