@@ -214,18 +214,29 @@ def _is_date(values: list[Any]) -> bool:
                                 for v in values)
 
 
-def _y_room(axis: dict, values: list[Any], extents: list[float],
-            separators: str) -> float | None:
-    if _is_date(values) or axis.get("type") == "date":
+def _tick_labels(axis: dict, values: list[Any], extents: list[float],
+                 separators: str) -> tuple[list[str], bool] | None:
+    """The widest tick labels the axis can show (each a label's text, lines joined by
+    <br>) and whether they are categories; None for a date axis (not estimated)."""
+    if axis.get("type") == "date" or _is_date(values):
         return None
     if _is_text(values) or axis.get("type") == "category":
-        labels = [str(v) for v in axis.get("categoryarray") or values]
-        lines = [line for label in labels for line in _lines(label)]
-    else:
-        lines = _number_labels(extents + values, axis, separators)
-        lines += [str(v) for v in axis.get("ticktext") or []]
-    widest = max((text_width(line) for line in lines), default=0.0)
-    return widest + LEFT_PAD + _title_room(axis, "l") + SLACK
+        return [str(v) for v in axis.get("categoryarray") or values], True
+    labels = _number_labels(extents + values, axis, separators)
+    return labels + [str(v) for v in axis.get("ticktext") or []], False
+
+
+def _widest(labels: list[str]) -> float:
+    return max((text_width(line) for label in labels for line in _lines(label)),
+               default=0.0)
+
+
+def _y_room(axis: dict, values: list[Any], extents: list[float],
+            separators: str) -> float | None:
+    found = _tick_labels(axis, values, extents, separators)
+    if found is None:
+        return None
+    return _widest(found[0]) + LEFT_PAD + _title_room(axis, "l") + SLACK
 
 
 def _x_room(axis: dict, values: list[Any], extents: list[float],
@@ -233,20 +244,13 @@ def _x_room(axis: dict, values: list[Any], extents: list[float],
     """(bottom, right) room for the x axis: its labels' height (rotated labels: their
     width) and title; on the right, half the widest number label (the last tick's label
     is centred on the plot's edge)."""
-    if axis.get("type") == "date" or _is_date(values):
+    found = _tick_labels(axis, values, extents, separators)
+    if found is None:
         return None
-    if _is_text(values) or axis.get("type") == "category":
-        labels = [str(v) for v in axis.get("categoryarray") or values]
-        rows = max((len(_lines(label)) for label in labels), default=1)
-        widest = max((text_width(line) for label in labels for line in _lines(label)),
-                     default=0.0)
-        right = 0.0
-    else:
-        labels = _number_labels(extents + values, axis, separators)
-        labels += [str(v) for v in axis.get("ticktext") or []]
-        rows = 1
-        widest = max((text_width(label) for label in labels), default=0.0)
-        right = widest / 2 + 4
+    labels, categories = found
+    widest = _widest(labels)
+    rows = max((len(_lines(label)) for label in labels), default=1)
+    right = 0.0 if categories else widest / 2 + 4
     if abs(axis.get("tickangle") or 0) == 90:  # turned labels: none overhangs the side
         height, right = widest + ROTATED_PAD, 0.0
     else:

@@ -245,14 +245,13 @@ class MainThread:
         return 1000 * next(m["value"] for m in metrics if m["name"] == "TaskDuration")
 
 
-def _timed(page, main: MainThread, action: Callable[[], None], felt: list[float],
-           busy: list[float]) -> None:
-    before = main.busy_ms()
-    felt.append(felt_ms(page, action))
-    busy.append(main.busy_ms() - before)
-
-
-def _figure(felt: list[float], busy: list[float]) -> dict:
+def _clicks(page, main: MainThread, action: Callable[[], None], repeats: int) -> dict:
+    """`action` `repeats` times: the felt figure with the median main-thread time."""
+    felt, busy = [], []
+    for _ in range(repeats):
+        before = main.busy_ms()
+        felt.append(felt_ms(page, action))
+        busy.append(main.busy_ms() - before)
     return {**stats(felt), "main_thread_median_ms": round(statistics.median(busy), 1)}
 
 
@@ -267,21 +266,16 @@ def page_figures(browser, url: str, years: tuple[int, int], repeats: int = 6,
         try:
             main = MainThread(page)
             thumb = start_year_thumb(page)
-            filter_ms: list[float] = []
-            filter_busy: list[float] = []
-            for _ in range(repeats):
+
+            def year_later(p=page, thumb=thumb) -> None:
                 thumb.focus()
-                _timed(page, main, lambda p=page: p.keyboard.press("ArrowRight"), filter_ms,
-                       filter_busy)
+                p.keyboard.press("ArrowRight")
+
             toggle = page.get_by_test_id("stSidebar").get_by_text("English", exact=True)
-            language_ms: list[float] = []
-            language_busy: list[float] = []
-            for _ in range(repeats):
-                _timed(page, main, toggle.click, language_ms, language_busy)
+            out[name] = {"filter_change": _clicks(page, main, year_later, repeats),
+                         "language_toggle": _clicks(page, main, toggle.click, repeats)}
         finally:
             page.context.close()
-        out[name] = {"filter_change": _figure(filter_ms, filter_busy),
-                     "language_toggle": _figure(language_ms, language_busy)}
     return out
 
 
