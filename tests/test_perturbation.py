@@ -3,11 +3,13 @@ magnitude rule, consistency across tables, the secret, determinism and `--exact`
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import itertools
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -279,7 +281,11 @@ def test_secret_generated_once_owner_only(monkeypatch, tmp_path):
     monkeypatch.delenv("IPS_PERTURBATION_KEY", raising=False)
     first = sec.perturbation_secret(tmp_path / "cache")
     path = tmp_path / "cache" / sec.SECRET_FILE
-    assert len(first) == 64 and int(first, 16) >= 0
+    # 256 random bits as URL-safe base64, short enough that secret ‖ "n" ‖ a 10-character
+    # person_id is one SHA-256 block (at most 55 bytes)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", first)
+    assert len(base64.urlsafe_b64decode(first + "=")) == 32
+    assert len((first + "n" + "P000000001").encode()) <= 55
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert sec.perturbation_secret(tmp_path / "cache") == first
     assert list(path.parent.iterdir()) == [path]  # no partial file left behind
