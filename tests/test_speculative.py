@@ -1,6 +1,8 @@
 """The build that runs while a new extract is validated (`ips_data.loading.speculative`):
 used only when validation accepts exactly the files it read, never holding a rejected
-file's rows, the same database as a build over the report, and not tried on reloads."""
+file's rows, the same database as a build over the report, and not tried on reloads; and
+its answer to validation's unknown-person question, counted by hand and the same report
+as validation's own anti join gives."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import threading
 import pytest
 from fixtures import cost, outcome, participant, tiny_extract, write_table
 
-from ips_data.loading import database, speculative
+from ips_data.loading import database, speculative, validation
 from ips_data.loading.database import build_database, load_dataset
 from ips_data.loading.discovery import discover
 from ips_data.loading.sql_catalog import models
@@ -77,6 +79,12 @@ def _repeated_person(root):
     return "participants/twice.parquet", "dim_participants", "DUP1"
 
 
+def _unknown_cost_person(root):
+    write_table(root, "costs", [cost("GHOST3", 18, "primary_care", 10.0),
+                                cost("I1", 30, "primary_care", 5.0)], name="late.parquet")
+    return "costs/late.parquet", "fct_cost_totals", "GHOST3"
+
+
 def _unknown_category(root):
     write_table(root, "participants", [participant("CAT1")], name="cat.parquet")
     write_table(root, "costs", [cost("CAT1", 18, "primary_care", 10.0),
@@ -84,7 +92,8 @@ def _unknown_category(root):
     return "costs/cat.parquet", "fct_cost_totals", "CAT1"
 
 
-@pytest.mark.parametrize("make", [_unknown_person, _repeated_person, _unknown_category])
+@pytest.mark.parametrize("make", [_unknown_person, _unknown_cost_person, _repeated_person,
+                                  _unknown_category])
 def test_a_rejected_file_never_reaches_the_database(tmp_path, builds, make):
     """The speculative build read the file; validation rejects it: that build is dropped
     and the database holds none of the file's rows."""
@@ -156,3 +165,87 @@ def test_drop_interrupts_a_build_that_is_still_running(tmp_path, monkeypatch):
     assert not guess._thread.is_alive()
     with pytest.raises(database.duckdb.ConnectionException):
         guess._con.sql("select 1")
+
+
+@pytest.fixture
+def anti_joins(monkeypatch) -> list[str]:
+    """The files of every unknown-person anti join validation runs itself."""
+    calls: list[str] = []
+    real = validation._CrossFile._unknown_rows
+
+    def counted(self, paths, people):
+        calls.extend(paths)
+        return real(self, paths, people)
+
+    monkeypatch.setattr(validation._CrossFile, "_unknown_rows", counted)
+    return calls
+
+
+def _orphans(root) -> None:
+    """Two outcome rows and three cost rows (two persons, one with two categories) whose
+    persons are not participants; one cost row of a participant at a new horizon."""
+    write_table(root, "outcomes", [outcome("GHOST1", 18), outcome("GHOST2", 30)],
+                name="late.parquet")
+    write_table(root, "costs", [cost("GHOST1", 18, "primary_care", 1.0),
+                                cost("GHOST1", 18, "ips_service", 2.0),
+                                cost("GHOST2", 30, "primary_care", 3.0),
+                                cost("I1", 30, "primary_care", 4.0)], name="late.parquet")
+
+
+def test_the_build_counts_rows_without_a_participant(tmp_path):
+    root = tiny_extract(tmp_path)
+    _orphans(root)
+    guess = speculative.SpeculativeBuild(discover(root), threads=1, secret=SECRET)
+    try:
+        people = ["participants/part-1.parquet"]
+        outcomes = ["outcomes/late.parquet", "outcomes/part-1.parquet"]
+        costs = ["costs/late.parquet", "costs/part-1.parquet"]
+        assert guess.unknown_people("outcomes", people, outcomes) == 2
+        assert guess.unknown_people("costs", people, costs) == 3
+        assert guess.unknown_people("costs", people, costs[::-1]) == 3  # any order
+        # files it did not read as asked: it cannot tell
+        assert guess.unknown_people("costs", people, costs[1:]) is None
+        assert guess.unknown_people("costs", [], costs) is None
+        assert guess.unknown_people("rollout", people, ["rollout/part-1.parquet"]) is None
+    finally:
+        guess.drop()
+
+
+def test_a_clean_first_load_asks_the_build_not_the_files(tmp_path, anti_joins):
+    root = tiny_extract(tmp_path)
+    ds = load_dataset(root, cache=False, secret=SECRET)
+    try:
+        assert ds.report.ok and anti_joins == []
+        assert _verdicts(ds.report) == _verdicts(validation.validate(root))
+    finally:
+        ds.close()
+    assert anti_joins  # validation on its own joins the files (outcomes and costs)
+
+
+def _verdicts(report) -> list[tuple]:
+    return [(f.path, f.status, [r.model_dump() for r in f.rejections]) for f in report.files]
+
+
+@pytest.mark.parametrize("orphans", [True, False])
+@pytest.mark.parametrize("bad_participants", [True, False])
+def test_the_same_report_with_and_without_the_build(tmp_path, anti_joins, orphans,
+                                                     bad_participants):
+    """Rows without a participant are found and numbered file by file whichever answers;
+    when validation rejects a participant file the build read, the build's answer is not
+    asked for and validation joins the files itself."""
+    root = tiny_extract(tmp_path)
+    if orphans:
+        _orphans(root)
+    if bad_participants:
+        _repeated_person(root)
+    ds = load_dataset(root, cache=False, secret=SECRET)
+    try:
+        seen = _verdicts(ds.report)
+    finally:
+        ds.close()
+    # the build's answer replaced both anti joins unless it read a rejected file
+    assert bool(anti_joins) == bad_participants
+    assert seen == _verdicts(validation.validate(root))
+    status = {path: state for path, state, _ in seen}
+    assert (status.get("costs/late.parquet") == "rejected") == orphans
+    assert (status.get("outcomes/late.parquet") == "rejected") == orphans

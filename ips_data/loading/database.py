@@ -415,7 +415,8 @@ def _validate_and_build(data_dir, as_of: date | None, threads: int, cache_dir: P
             guess = speculative.SpeculativeBuild(listing, threads=threads, secret=secret,
                                                  ordered=not one_use)
         try:
-            report = validate(data_dir, as_of=as_of, discovery=listing)
+            report = validate(data_dir, as_of=as_of, discovery=listing,
+                              unknown_people=guess.unknown_people if guess else None)
         except BaseException:
             if guess is not None:
                 guess.drop()

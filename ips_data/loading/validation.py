@@ -6,6 +6,10 @@ mtime, so after a change only new or changed files are read. Then, per table and
 order of modification time (older first), the files that passed are checked against
 the files accepted before them: duplicate keys, references to participants and the
 single price year. A rejected file is excluded whole; files are only ever read.
+
+Whether any outcome or cost row names an unknown person may be answered by a build that
+read the same files meanwhile (`UnknownPeople`, the first load's speculative build);
+the rows are then looked for, file by file, only when it says there are some.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -36,6 +41,11 @@ from ips_data.loading.file_checks import (
 from ips_data.loading.sqlsafe import LOAD_THREADS, connect, ident
 
 __all__ = ["FileReport", "Rejection", "ValidationReport", "validate"]
+
+#: (table, participant files, the table's files; paths relative to the folder) → how
+#: many of those files' rows name a person in none of those participant files, or None
+#: when the answerer cannot tell (`speculative.SpeculativeBuild.unknown_people`).
+UnknownPeople = Callable[[str, list[str], list[str]], "int | None"]
 
 
 class ValidationReport(BaseModel):
@@ -144,9 +154,10 @@ def _template(table: str) -> str:
 class _CrossFile:
     """The accepted state while each table's files are checked against older ones."""
 
-    def __init__(self, checker: FileChecker, root) -> None:
+    def __init__(self, checker: FileChecker, root, known: UnknownPeople | None = None) -> None:
         self.checker = checker
         self.root = root
+        self.known = known
         self.accepted: dict[str, list[tuple[str, FileFacts]]] = {name: [] for name in TABLES}
         self.price_year: int | None = None
         # per table: each contract column's type in the union staging reads (the typed
@@ -159,15 +170,24 @@ class _CrossFile:
     def _paths(self, table: str) -> list[str]:
         return [path for path, _ in self.accepted[table]]
 
-    def _unknown_people_possible(self, paths: list[str]) -> bool:
+    def _relative(self, path: str) -> str:
+        return Path(path).relative_to(self.root).as_posix()
+
+    def _unknown_people_possible(self, table: str, paths: list[str]) -> bool:
         people = self._paths("participants")
         if not people:
             return True
+        count = None if self.known is None else self.known(
+            table, [self._relative(p) for p in people], [self._relative(p) for p in paths])
+        return (count if count is not None else self._unknown_rows(paths, people)) > 0
+
+    def _unknown_rows(self, paths: list[str], people: list[str]) -> int:
+        """Rows of the files `paths` whose person_id is in none of the files `people`."""
         rows = self.checker.con.sql(
             "select count(*) from read_parquet($paths, union_by_name = true) "
             "anti join (select person_id from read_parquet($people, union_by_name = true)) "
             "using (person_id)", params={"paths": paths, "people": people}).fetchall()
-        return rows[0][0] > 0
+        return int(rows[0][0])
 
     def settle(self, spec: TableSpec, candidates: list[tuple[FileReport, FileFacts]]) -> None:
         """Accept or reject the table's files that passed their own rules, oldest first."""
@@ -175,7 +195,7 @@ class _CrossFile:
         shared_keys = _may_share_keys([facts for _, facts in candidates])
         try:
             unknown = bool(paths) and spec.references_participants and \
-                self._unknown_people_possible(paths)
+                self._unknown_people_possible(spec.name, paths)
         except duckdb.Error:  # a damaged file: each is then checked (and blamed) alone
             unknown = spec.references_participants
         for (report, facts), path in zip(candidates, paths, strict=True):
@@ -315,12 +335,15 @@ def _own_verdict(checker: FileChecker, disc: Discovery, spec: TableSpec, stat: F
 def validate(
     data_dir, as_of: date | None = None, discovery: Discovery | None = None,
     rejected_at_load: dict[str, Rejection] | None = None,
+    unknown_people: UnknownPeople | None = None,
 ) -> ValidationReport:
     """Validate every file of the data directory; never modifies a file.
 
     `rejected_at_load` (path relative to the folder → rejection): files the loader could
     not load although they passed; they are rejected with that reason, and the cross-file
-    rules are applied to the rest as if they were absent."""
+    rules are applied to the rest as if they were absent. `unknown_people`: see
+    `UnknownPeople`; every file's own checks run before the first cross-file check, so
+    that waiting for its answer never holds them up."""
     rejected_at_load = rejected_at_load or {}
     started = time.perf_counter()
     disc = discovery or discover(data_dir)
@@ -334,10 +357,11 @@ def validate(
     con.sql("set disabled_optimizers = 'statistics_propagation'")
     try:
         checker = FileChecker(con, as_of)
-        cross = _CrossFile(checker, disc.data_dir)
+        cross = _CrossFile(checker, disc.data_dir, unknown_people)
+        passed: dict[str, list[tuple[FileReport, FileFacts]]] = {}
         for name in TABLE_ORDER:
             spec = TABLES[name]
-            candidates = []
+            passed[name] = []
             for stat in sorted(disc.files_of(name), key=lambda s: (s.mtime_ns, s.relpath)):
                 report, facts, remembered = _own_verdict(checker, disc, spec, stat, as_of)
                 reused += remembered
@@ -346,9 +370,10 @@ def validate(
                     facts = None
                 files.append(report)
                 if facts is not None:
-                    candidates.append((report, facts))
-            cross.settle(spec, candidates)
-            if spec.required and not cross.accepted[name]:
+                    passed[name].append((report, facts))
+        for name in TABLE_ORDER:
+            cross.settle(TABLES[name], passed[name])
+            if TABLES[name].required and not cross.accepted[name]:
                 problems.append(f"required table {name} has no accepted file "
                                 f"(expected {name}/*.parquet)")
     except duckdb.Error as exc:

@@ -1,6 +1,10 @@
 -- fct_cost_totals: one row per person and horizon with at least one cost row (the cost
 -- population), the total and each category's amount (a missing category counts 0 DKK),
--- denormalised with the person's filter attributes and record keys. Amounts are kept
+-- denormalised with the person's filter attributes and record keys; cost_rows is how
+-- many cost rows make the person's total (their sum over the table is every cost row
+-- with a participant: a first load's build, which reads every file while they are
+-- validated, tells validation so whether any cost row lacks one, see
+-- ips_data/loading/speculative.py). Amounts are kept
 -- as DECIMAL(18, 2) (whole øre) so that every sum over them is exact and the same
 -- whatever order the rows are added in (a float sum's last digits are not).
 with costs as (
@@ -34,7 +38,8 @@ per_person as (
             as decimal(18, 2)) as social_services,
         cast(sum(amount_dkk) filter (where category = 'ips_service')
             as decimal(18, 2)) as ips_service,
-        min(price_year) as price_year
+        min(price_year) as price_year,
+        count(*) as cost_rows
     from costs
     group by person_id, horizon_months
 ),
@@ -51,7 +56,8 @@ final as (
         coalesce(per_person.employment_services, 0::decimal(18, 2)) as employment_services,
         coalesce(per_person.social_services, 0::decimal(18, 2)) as social_services,
         coalesce(per_person.ips_service, 0::decimal(18, 2)) as ips_service,
-        per_person.price_year
+        per_person.price_year,
+        per_person.cost_rows
     from per_person
     inner join participants using (person_id)
 )
