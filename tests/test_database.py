@@ -36,12 +36,18 @@ def test_invariant_holds_on_generated_extract(sample, name):
     assert name not in sample.failing_data_tests()
 
 
-def test_invariants_can_fail(tmp_path):
-    ds = load_dataset(tiny_extract(tmp_path))
+@pytest.mark.parametrize(("change", "invariant"), [
+    ("insert into dim_participants select * from dim_participants limit 1",
+     "dim_participants_person_id_unique_not_null"),
+    ("update fct_cost_totals set cost_rows = cost_rows + 1 where person_id = 'I1'",
+     "fct_cost_totals_cost_rows_add_up"),
+])
+def test_invariants_can_fail(tmp_path, change, invariant):
+    ds = load_dataset(tiny_extract(tmp_path), cache=False)
     try:
         assert ds.failing_data_tests() == {}
-        ds.con.sql("insert into dim_participants select * from dim_participants limit 1")
-        assert "dim_participants_person_id_unique_not_null" in ds.failing_data_tests()
+        ds.con.sql(change)
+        assert invariant in ds.failing_data_tests()
     finally:
         ds.close()
 
