@@ -171,6 +171,7 @@ class _CrossFile:
         return [path for path, _ in self.accepted[table]]
 
     def _relative(self, path: str) -> str:
+        """An accepted file's path relative to the folder, as the reports name it."""
         return Path(path).relative_to(self.root).as_posix()
 
     def _unknown_people_possible(self, table: str, paths: list[str]) -> bool:
@@ -259,12 +260,12 @@ class _CrossFile:
                 continue
             count, numbers = (0, []) if never_fails(own, union) else \
                 self._failing_casts(spec, path, column, union)
-            other = ", ".join(str(Path(p).relative_to(self.root)) for p in self._paths(spec.name))
+            other = ", ".join(self._relative(p) for p in self._paths(spec.name))
             if not count and union != before.get(column):
                 for older, theirs in self.accepted[spec.name]:
                     if not never_fails(dict(theirs.types).get(column, union), union) and \
                             self._failing_casts(spec, older, column, union)[0]:
-                        other = str(Path(older).relative_to(self.root))
+                        other = self._relative(older)
                         count = -1
                         break
             if count:
