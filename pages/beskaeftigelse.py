@@ -1,5 +1,5 @@
 """Beskæftigelseseffekt: IPS, IPS-like and comparison per horizon and measure, then four
-sections as tabs (only the open one is computed and drawn): the crude and adjusted
+sections (only the open one is computed and drawn): the crude and adjusted
 difference with their intervals; like with like (support and balance); the trend by
 start year and the breakdowns; the municipality benchmark (faktisk og forventet) with
 its funnel."""
@@ -105,7 +105,7 @@ def breakdowns() -> None:
                  title=label("dimension", dimension, lang))
 
 
-# The sections, as tabs: only the open one is computed and drawn (ui.sections)
+# The sections, chosen above them: only the open one is computed and drawn (ui.sections)
 sections.show({
     "effect": effect,
     # like with like: the adjusted difference, its support and the balance

@@ -1,5 +1,5 @@
 """Økonomi: saving per person with its interval, the selection's total saving (an
-estimate) and the cost per group; then two sections as tabs (only the open one is
+estimate) and the cost per group; then two sections (only the open one is
 computed and drawn): cost per person by category and in total; savings by
 municipality. Price year on all."""
 
@@ -99,5 +99,5 @@ def by_municipality() -> None:
        sort=("estimate", "n_ips", "municipality_code"))
 
 
-# The sections, as tabs: only the open one is computed and drawn (ui.sections)
+# The sections, chosen above them: only the open one is computed and drawn (ui.sections)
 sections.show({"costs": by_category, "municipalities": by_municipality}, lang)

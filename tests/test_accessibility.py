@@ -146,8 +146,8 @@ def test_axe_finds_no_wcag_violation_in_each_section(page: Page, app: App, path:
     """Every section of the pages with sections, opened from its link, then with every
     expander open."""
     open_page(page, app, url(path, lang, f"afsnit={section}"))
-    expect(page.get_by_role("tab", name=label("section", section, lang))).to_have_attribute(
-        "aria-selected", "true")
+    expect(page.get_by_role("radio", name=label("section", section, lang))).to_have_attribute(
+        "aria-checked", "true")
     assert_accessible(page, f"{path} ({lang}, {section})")
     if open_expanders(page):
         assert_accessible(page, f"{path} ({lang}, {section}, expanders open)")
@@ -251,9 +251,10 @@ def test_a_whole_task_with_the_keyboard_only(page: Page, app: App) -> None:
     assert Path(download.path()).read_text(encoding="utf-8-sig").startswith(t("group", "da"))
 
 
-def test_filters_radios_tabs_and_the_toggle_operate_with_keys(page: Page, app: App) -> None:
-    """A multiselect (type, Enter), a radio (arrow), the section tabs (arrow, Enter) and
-    the language toggle (Space), each reached with Tab / Shift+Tab."""
+def test_filters_radios_sections_and_the_toggle_operate_with_keys(page: Page, app: App) -> None:
+    """A multiselect (type, Enter), a radio (arrow), the choice of section (a named radio
+    group: one tab stop, arrows move, Enter chooses) and the language toggle (Space), each
+    reached with Tab / Shift+Tab."""
     open_page(page, app, "/beskaeftigelse")
     municipalities = t("municipalities", "da")
     tab_to(page, lambda a: a["role"] == "combobox" and a["label"] == municipalities)
@@ -266,13 +267,17 @@ def test_filters_radios_tabs_and_the_toggle_operate_with_keys(page: Page, app: A
     rerun(page, lambda: page.keyboard.press("ArrowRight"))
     assert parse_qs(urlsplit(page.url).query).get("horisont") == ["30 måneder"], page.url
 
-    tab_to(page, lambda a: a["role"] == "tab")  # the page's sections
-    tabs = page.get_by_role("tab")
-    expect(tabs.nth(0)).to_have_attribute("aria-selected", "true")
-    page.keyboard.press("ArrowRight")
+    group = page.get_by_role("radiogroup", name=t("sections", "da"))  # the page's sections
+    first, second = (label("section", code, "da") for code in ("effect", "adjusted"))
+    expect(group.get_by_role("radio", name=first)).to_have_attribute("aria-checked", "true")
+    tab_to(page, lambda a: a["role"] == "radio" and a["text"] == first)  # the one tab stop
+    page.keyboard.press("ArrowRight")  # moves the focus only
+    expect(group.get_by_role("radio", name=second)).to_be_focused()
     rerun(page, lambda: page.keyboard.press("Enter"))
-    expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(group.get_by_role("radio", name=second)).to_have_attribute("aria-checked", "true")
+    expect(group.get_by_role("radio", name=first)).to_have_attribute("aria-checked", "false")
     expect(heading(page, t("adj_head", "da"))).to_be_visible()  # the section is drawn
+    assert parse_qs(urlsplit(page.url).query).get("afsnit") == ["adjusted"], page.url
 
     tab_to(page, lambda a: a["role"] == "switch" and a["label"] == "English", key="Shift+Tab")
     rerun(page, lambda: page.keyboard.press("Space"))
@@ -297,6 +302,19 @@ def _shot(page: Page, box: dict, margin: float = 6) -> bytes:
     height = min(box["height"] + 2 * margin, size["height"] - y)
     return page.screenshot(clip={"x": x, "y": y, "width": width, "height": height},
                            animations="disabled", caret="hide")
+
+
+def test_the_open_section_is_marked_by_more_than_colour(page: Page, app: App) -> None:
+    """WCAG 1.4.1: the chosen section's name is bold and underlined, the others not."""
+    open_page(page, app, "/udrulning")
+    group = page.get_by_role("radiogroup", name=t("sections", "da"))
+    look = ("e => { const s = getComputedStyle(e.querySelector('p'));"
+            " return [Number(s.fontWeight), s.textDecorationLine]; }")
+    chosen = group.get_by_role("radio", name=label("section", "map", "da")).evaluate(look)
+    others = [group.get_by_role("radio", name=label("section", code, "da")).evaluate(look)
+              for code in ("status", "fidelity")]
+    assert chosen == [700, "underline"], chosen
+    assert all(weight < 700 and line == "none" for weight, line in others), others
 
 
 @pytest.mark.parametrize("path", ["/beskaeftigelse", "/udrulning"])

@@ -318,16 +318,16 @@ def test_no_card_text_is_cut_off_in_a_1280px_window(page: Page, app: App, lang: 
 
 
 def test_effect_page_adjusted_sections_and_funnel_switch(page: Page, app: App) -> None:
-    """The adjusted difference, its balance and 'faktisk og forventet' are sections (tabs)
-    of the effect page: a click on a tab draws it and names it in the address; the
-    funnel switch goes back to the crude funnel and into the address."""
+    """The adjusted difference, its balance and 'faktisk og forventet' are sections of the
+    effect page: choosing one draws it and names it in the address; the funnel switch
+    goes back to the crude funnel and into the address."""
     open_page(page, app, "/beskaeftigelse")
     expect(heading(page, t("adj_head", "da"))).to_have_count(0)  # only the open section
-    rerun(page, page.get_by_role("tab", name=label("section", "adjusted", "da")).click)
+    rerun(page, page.get_by_role("radio", name=label("section", "adjusted", "da")).click)
     expect(heading(page, t("adj_head", "da"))).to_be_visible()
     expect(page.get_by_text(t("balance_head", "da"))).to_be_visible()
     assert query(page).get("afsnit") == ["adjusted"], page.url
-    rerun(page, page.get_by_role("tab", name=label("section", "municipalities", "da")).click)
+    rerun(page, page.get_by_role("radio", name=label("section", "municipalities", "da")).click)
     expect(page.get_by_text(t("bench_head", "da"))).to_be_visible()
     expect(heading(page, t("adj_head", "da"))).to_have_count(0)
     assert query(page).get("afsnit") == ["municipalities"], page.url

@@ -1,6 +1,6 @@
-"""The pages' sections as tabs (ui.sections): only the open section asks the engine for
-its figures and draws them; the address names it (a link opens it) and it stays open
-when the language changes."""
+"""The pages' sections (ui.sections): only the open section asks the engine for its
+figures and draws them; the address names it (a link opens it) and it stays open when
+the language changes."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ OWN = {
         "municipalities": (("muni_head",), {"savings_by_municipality"}),
     },
     ROLLOUT: {
-        "map": (("map_table",), {"rollout_map"}),
+        "map": (("map_table",), {"rollout_map", "benchmark"}),
         "status": (("impl_head", "status_table", "timeline_head"), set()),
         "fidelity": (("fidelity_head", "profile_head", "caseload_head"),
                      {"reviewed_municipalities"}),
@@ -113,14 +113,12 @@ def test_a_link_opens_its_section(calls, page, section):
     assert at.query_params[sections.KEY] == section
 
 
-def test_clicking_a_tab_opens_it_and_names_it_in_the_address():
+def test_choosing_a_section_opens_it_and_names_it_in_the_address():
     at = run(EFFECT)
-    at.session_state[sections.KEY] = label("section", "municipalities", "da")
-    at.run()
+    at.button_group(key=sections.KEY).set_value("municipalities").run()
     assert_open(at, EFFECT, "municipalities")
     assert at.query_params[sections.KEY] == "municipalities"
-    at.session_state[sections.KEY] = label("section", "effect", "da")
-    at.run()
+    at.button_group(key=sections.KEY).set_value("effect").run()
     assert_open(at, EFFECT, "effect")
     assert sections.KEY not in at.query_params  # the first section needs no parameter
 
@@ -139,3 +137,23 @@ def test_an_unknown_section_opens_the_first(value):
     at = run(EFFECT, {sections.KEY: value})
     assert_open(at, EFFECT, "effect")
     assert sections.KEY not in at.query_params
+
+
+@pytest.mark.parametrize(("first", "section", "then", "opens"), [
+    (EFFECT, "adjusted", ROLLOUT, "map"),  # not a section of the next page
+    (EFFECT, "municipalities", COSTS, "municipalities"),  # a section of both pages
+])
+def test_going_to_another_page_keeps_only_a_section_it_has(first, section, then, opens):
+    at = run(first, {sections.KEY: section})
+    at.switch_page(then).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert_open(at, then, opens)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_choice_is_a_named_group_with_a_label_per_section(lang):
+    at = run(ROLLOUT, {"en": "true"} if lang == "en" else None)
+    choice = at.button_group(key=sections.KEY)
+    assert choice.label == t("sections", lang)
+    assert choice.options == [label("section", code, lang) for code in OWN[ROLLOUT]]
+    assert choice.value == "map"  # the value is the code, whatever the language

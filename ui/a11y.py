@@ -53,7 +53,9 @@ def document_language(lang: Lang) -> None:
     st.sidebar.html(language_script(lang), unsafe_allow_javascript=True)
 
 
-#: Focus that Streamlit and plotly leave invisible, made visible (WCAG 2.4.7), and
+#: Focus that Streamlit and plotly leave invisible, made visible (WCAG 2.4.7); the chosen
+#: option of a segmented control (the open section, `ui.sections`) bold and underlined,
+#: not only coloured (WCAG 1.4.1); and
 #: markdown tables whose long words break and card labels that wrap (instead of being
 #: cut off with "...") in a narrow window (WCAG 1.4.10 reflow; a scrolling table would
 #: need a keyboard stop of its own).
@@ -71,6 +73,9 @@ A11Y_CSS = """<style>
 }
 [data-testid="stDataFrame"]:has(canvas:focus-visible) {
   outline: 2px solid #005A9C; outline-offset: 2px;
+}
+[data-testid="stButtonGroup"] button[aria-checked="true"] p {
+  font-weight: 700; text-decoration: underline 2px; text-underline-offset: 0.25em;
 }
 [data-testid="stMarkdownContainer"] :is(td, th) { overflow-wrap: anywhere; }
 [data-testid="stMetricLabel"] :is(p, [data-testid="stMarkdownContainer"]) {

@@ -665,8 +665,12 @@ TEXTS.update({
     "hover_observed": ("faktisk", "actual"),
     "hover_expected": ("forventet", "expected"),
 })
+TEXTS.update({
+    # the name of the radio group that chooses a page's open section (ui.sections)
+    "sections": ("Afsnit", "Section"),
+})
 LABELS.update({
-    # the pages' sections (tabs; ui.sections): only the open one is drawn
+    # the pages' sections (ui.sections): only the open one is drawn
     "section": {
         "effect": ("Effekt", "Effect"),
         "adjusted": ("Lige med lige", "Like with like"),
