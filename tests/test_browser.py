@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.request import urlopen
 
 import cellkey_oracle
 import duckdb
@@ -337,3 +339,12 @@ def test_effect_page_adjusted_sections_and_funnel_switch(page: Page, app: App) -
     assert query(page).get("tragt") == [crude], page.url
     expect(page.get_by_text(t("bench_head", "da"))).to_have_count(0)
     expect(page.get_by_text(t("funnel_caption", "da", k=5)[:40])).to_be_visible()
+
+
+def test_no_other_origin_may_steer_the_app(app: App) -> None:
+    """`client.allowedOrigins = []` (.streamlit/config.toml) reaches the front end: it
+    trusts no framing page's postMessage (rerun, stop, auth token), so it does not open
+    its host channel at all (and stops checking its own status messages against
+    Streamlit's Community Cloud hosts on every run)."""
+    with urlopen(app.url + "/_stcore/host-config", timeout=10) as response:
+        assert json.load(response)["allowedOrigins"] == []
