@@ -198,6 +198,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from ips_data.bench.engine import run_bench
+    from ips_data.bench.machine import speed
     from ips_data.sample import generate_sample
 
     data_dir = args.data_dir
@@ -206,6 +207,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if not (data_dir / "manifest.json").exists():
             print(f"generating the national extract in {data_dir} (once)")
             generate_sample(data_dir, scale="national")
+    before = speed()  # the machine's own speed, before and after (see bench.machine)
     result = run_bench(data_dir, repeats=args.repeats)
     if args.browser:
         from ips_data.bench.browser import browser_start
@@ -220,10 +222,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from ips_data.bench.reports import region_reports
 
         result.update(region_reports(data_dir, repeats=max(1, args.repeats // 2)))
+    result["machine"] = {"before": before, "after": speed()}
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     print(f"extract {data_dir}: {result['rows']}")
+    print(f"machine speed before / after: {result['machine']['before']} / "
+          f"{result['machine']['after']}")
     for key in ("validate_cold", "validate_after_drop", "reload_after_drop", "load_cold",
                 "start_to_first_overview_cold",
                 "start_to_first_overview_stored", "pages_cached"):

@@ -38,7 +38,20 @@ def test_bench_reports_every_figure_and_leaves_the_extract_alone(tmp_path, capsy
     assert all(s["runs"] >= 1 and s["median_ms"] > 0 for s in result["sections_uncached"].values())
     assert result["rows"]["participants"] > 0 and result["peak_rss_mb"] > 0
     assert all(v > 0 for v in result["ratios"].values())
+    for when in ("before", "after"):
+        machine = result["machine"][when]
+        assert machine["one_process_ms"] > 0 and machine["two_processes_ms"] > 0, machine
     assert _snapshot(data) == before
+
+
+def test_machine_speed_times_the_work_it_is_given():
+    """Four times the work takes clearly longer, alone and in two processes at once."""
+    from ips_data.bench.machine import speed
+
+    small, large = speed(500_000), speed(2_000_000)
+    assert small["work"] == 500_000 and large["work"] == 2_000_000
+    for key in ("one_process_ms", "two_processes_ms"):
+        assert large[key] > 2 * small[key] > 0, (key, small, large)
 
 
 def test_peak_rss_of_a_process_agrees_with_getrusage():
