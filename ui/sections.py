@@ -5,16 +5,17 @@ The effect, economy and rollout pages hold several sections, each with its own c
 and tables. Drawing all of them on every click cost more than half of what a person
 waited for (national extract, Chromium: a start-year change on the effect page 873 →
 380 ms, the language toggle 646 → 302 ms with only its first section drawn). So the
-page draws only the open section; a segmented control above it (a radio group: "Afsnit"
-/ "Section", one radio per section, each reached with Tab and chosen with Enter or
-Space) reruns the page on a click. No figure is gone: each is one click away.
+page draws only the open section; a segmented control above it (a radio group named
+"Afsnit" / "Section", one radio per section: one tab stop, the arrow keys move between
+them, Enter or Space opens one) reruns the page on a click. No figure is gone: each is
+one click away.
 
 Why not `st.tabs`: the tab panel of Streamlit 1.67 (react-aria's `useTabPanel`) walks
 its contents for a focusable element after every render and every change inside it,
 forcing the browser to compute styles mid-render, and the language toggle renames the
 tabs, which mounts the open panel's charts and tables anew. With the control beside the
 section instead of around it, a language toggle on the rollout and economy pages cost
-≈ 120–150 ms less main-thread time in Chromium (README, Speed).
+60–160 ms less main-thread time in Chromium (two interleaved runs; README, Speed).
 
 The open section is in the address (``afsnit=<code>``; left out for the first), so a
 copied link opens the same section, and it stays open when the language changes (the
