@@ -308,10 +308,15 @@ def test_charts_have_titles_and_axis_units(monkeypatch, sample_dir: Path, page: 
     if page == "pages/beskaeftigelse.py":
         assert fig_has_error_bars(charts[0])
         assert all(ch in charts[0]["layout"]["yaxis"]["title"]["text"] for ch in "(%)")
+    if page == "pages/oekonomi.py":  # the total per group: bars across, with intervals
+        totals = charts[1]
+        assert totals["layout"]["title"]["text"].startswith(t("fig_totals", "da"))
+        assert fig_has_error_bars(totals, "x")
+        assert totals["layout"]["xaxis"]["title"]["text"] == t("dkk_axis", "da")
 
 
-def fig_has_error_bars(fig: dict) -> bool:
-    return any(trace.get("error_y", {}).get("array") for trace in fig["data"])
+def fig_has_error_bars(fig: dict, axis: str = "y") -> bool:
+    return any(trace.get(f"error_{axis}", {}).get("array") for trace in fig["data"])
 
 
 # ------------------------------------------------------------- state and data

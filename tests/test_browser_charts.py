@@ -45,19 +45,25 @@ CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
       .filter(b => b.width > 0 && b.height > 0);
     const y = boxes('.ytick text, .g-ytitle text');
     const x = boxes('.xtick text, .g-xtitle text');
-    const legend = p._fullLayout.showlegend && p._fullLayout.legend.y < 0;
+    const legend = p._fullLayout.showlegend && p._fullLayout.legend;
+    const atBottom = !!legend && legend.yref === 'container' && legend.y === 0
+      && legend.orientation === 'v';
+    const box = boxes('.legend')[0];
+    const xBottom = x.length ? Math.max(...x.map(b => b.bottom)) : null;
     return {title: (p.layout.title || {}).text || '', asked: p.layout.margin,
             size: p._fullLayout._size, xtype: p._fullLayout.xaxis.type,
-            legendBelow: !!legend,
+            legendBelow: !!legend && !atBottom && legend.y < 0,
+            legendAtBottom: atBottom,
             leftGap: y.length ? Math.min(...y.map(b => b.left)) - svg.left : null,
-            bottomGap: x.length ? svg.top + p._fullLayout.height
-                                  - Math.max(...x.map(b => b.bottom)) : null};
+            // empty room under the x axis: to the legend at the bottom, or to the edge
+            bottomGap: xBottom === null ? null : (atBottom && box ? box.top - xBottom
+                                                  : svg.top + p._fullLayout.height - xBottom)};
   })"""
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_every_chart_is_drawn_with_the_room_it_needs(page: Page, app: App, lang: str) -> None:
-    checked = 0
+    checked = bottom_legends = 0
     for view in VIEWS:
         open_page(page, app, view)
         if lang == "en":
@@ -74,6 +80,8 @@ def test_every_chart_is_drawn_with_the_room_it_needs(page: Page, app: App, lang:
                 assert round(size["b"]) == asked["b"], f"{name}: plotly grew the bottom margin"
                 assert chart["bottomGap"] <= MOST_SLACK_PX, \
                     f"{name}: {chart['bottomGap']:.0f} px empty under the x axis"
+                bottom_legends += chart["legendAtBottom"]
             assert round(size["r"]) == asked["r"], f"{name}: plotly grew the right margin"
             checked += 1
     assert checked >= 12  # the views' charts were found and checked
+    assert bottom_legends >= 4  # legends at the bottom were among them (economy, rollout)

@@ -103,6 +103,43 @@ def test_sides_that_are_not_estimated_are_left_to_automargin(spec: dict, sides: 
     assert set(room(spec)) == sides
 
 
+def _arms(names: list[str], legend: dict, **layout) -> dict:
+    """Grouped horizontal bars, one trace per name (a cost chart by category and arm)."""
+    return {"data": [{"type": "bar", "orientation": "h", "x": [1000.0], "y": ["a"],
+                      "name": name} for name in names],
+            "layout": {"separators": ",.", "legend": legend, **layout}}
+
+
+BOTTOM = {**chart_room.BOTTOM_LEGEND, "x": 0}
+
+
+@pytest.mark.parametrize(("names", "layout", "rows"), [
+    (["IPS (n = 10)", "Sammenligning (n = 12)"], {}, 2),
+    (["IPS", "IPS-lignende", "Sammenligning"], {}, 3),
+    (["IPS"], {"showlegend": True}, 1),  # one trace shows a legend only when asked
+    (["IPS"], {}, 0),
+    (["IPS", "Sammenligning"], {"showlegend": False}, 0),
+])
+def test_a_legend_at_the_bottom_adds_a_row_per_entry_under_the_x_axis(
+        names: list[str], layout: dict, rows: int) -> None:
+    axis_only = room(_arms(names, {}, **layout))["b"]  # legend above the plot: no room
+    spec = _arms(names, BOTTOM, **layout)
+    legend = chart_room.LEGEND_PAD + chart_room.LEGEND_ROW * rows if rows else 0
+    assert room(spec)["b"] == axis_only + legend
+
+
+@pytest.mark.parametrize("legend", [
+    BOTTOM | {"orientation": "h"},  # rows depend on the width: not estimated
+    BOTTOM | {"y": 0.02},  # not at the very bottom: not estimated
+])
+def test_other_legends_at_the_bottom_are_left_to_automargin(legend: dict) -> None:
+    assert "b" not in room(_arms(["IPS", "Sammenligning"], legend))
+
+
+def test_a_two_line_legend_entry_is_left_to_automargin() -> None:
+    assert "b" not in room(_arms(["IPS<br>n = 10", "Sammenligning"], BOTTOM))
+
+
 def test_reserve_only_ever_widens_a_margin() -> None:
     spec = _bars(["a"], [1.0], margin={"l": 300, "b": 10, "t": 60})
     out = chart_room.reserve(spec)

@@ -8,9 +8,12 @@ grows the margins and draws the whole chart a second time. Every chart here was 
 Chromium). `room` estimates from the sent figure what the axes need (tick label widths
 from the dashboard font's glyph widths, plus the fixed offsets plotly uses), a few
 pixels generously, so the first drawing is the last. Automargin stays on: where an
-estimate falls short (or a side is not estimated: a legend under the plot, whose rows
-depend on the width the browser gives the chart), plotly still grows the margin, so no
-label is ever cut off; the chart is then only drawn twice, as before.
+estimate falls short (or a side is not estimated: a legend under the plot whose rows
+depend on the width the browser gives the chart, or a date axis), plotly still grows the
+margin, so no label is ever cut off; the chart is then only drawn twice, as before. A
+legend in one column at the figure's bottom (`BOTTOM_LEGEND`, what `ui.charts.layout`
+gives a chart with a subtitle) has a row per entry whatever the width, so it is
+estimated too.
 
 Only cartesian charts with one x and one y axis are estimated; a map has no axes.
 """
@@ -130,6 +133,12 @@ TITLE_LINE = 18  # each further title line
 TICK_LINE = 16  # each further line of a category tick label (x axis)
 #: added to every estimate: a label a pixel wider than estimated would cost a redraw
 SLACK = 6
+#: A legend as one column of entries at the bottom of the figure (under the x axis and
+#: its title): its height does not depend on the chart's width, so it can be estimated.
+#: Plotly keeps the axes' room and adds the legend's under it.
+BOTTOM_LEGEND = {"orientation": "v", "yref": "container", "yanchor": "bottom", "y": 0}
+LEGEND_PAD = 10  # the legend box's padding, top and bottom together (12 px entries)
+LEGEND_ROW = 19  # each entry (one line of 12 px text and its symbol)
 DEFAULT_RIGHT = 10
 
 _TAG = re.compile(r"<[^>]+>")
@@ -258,11 +267,29 @@ def _x_room(axis: dict, values: list[Any], extents: list[float],
     return height + _title_room(axis, "b") + SLACK, right + SLACK
 
 
-def _legend_below(layout: dict, traces: list[dict]) -> bool:
+def _legend_entries(layout: dict, traces: list[dict]) -> list[str]:
+    """The names the legend lists (none when it is hidden)."""
+    names = [str(t["name"]) for t in traces
+             if t.get("showlegend") is not False and t.get("name")]
+    return names if layout.get("showlegend", len(traces) > 1) else []
+
+
+def _legend_room(layout: dict, traces: list[dict]) -> float | None:
+    """The room (px) a legend takes at the bottom of the figure, under the x axis: 0 for
+    none (or a legend elsewhere); a column of entries at the container's bottom
+    (`BOTTOM_LEGEND`) takes one row per entry; None for another legend under the plot
+    or placed in the container (its rows may depend on the width the browser gives the
+    chart: not estimated)."""
+    names = _legend_entries(layout, traces)
     legend = layout.get("legend") or {}
-    shown = layout.get("showlegend", len(traces) > 1) and any(
-        t.get("showlegend", True) and t.get("name") for t in traces)
-    return bool(shown) and (legend.get("y", 1) < 0)
+    if not names:
+        return 0.0
+    if {k: legend.get(k) for k in BOTTOM_LEGEND} == BOTTOM_LEGEND:
+        if any("<br>" in name for name in names):
+            return None
+        return LEGEND_PAD + LEGEND_ROW * len(names)
+    below = legend.get("yref") == "container" or (legend.get("y", 1) or 0) < 0
+    return None if below else 0.0
 
 
 def room(spec: dict) -> dict[str, int]:
@@ -284,8 +311,9 @@ def room(spec: dict) -> dict[str, int]:
         out["l"] = math.ceil(left)
     bottom = _x_room(xaxis, *_values(traces, "x"), separators)
     if bottom is not None:
-        if not _legend_below(layout, traces):
-            out["b"] = math.ceil(bottom[0])
+        legend = _legend_room(layout, traces)
+        if legend is not None:
+            out["b"] = math.ceil(bottom[0] + legend)
         out["r"] = math.ceil(max(DEFAULT_RIGHT, bottom[1]))
     return out
 

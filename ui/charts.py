@@ -18,7 +18,7 @@ import polars as pl
 
 from ips_data.formatting import fmt_dkk, fmt_int, fmt_interval, fmt_number, fmt_pct
 from ips_data.municipalities import name_of
-from ui import bound, figures, palette
+from ui import bound, chart_room, figures, palette
 from ui.i18n import Lang, label, t
 from ui.palette import (  # noqa: F401 (BAND_COLOURS, STATUS_COLOURS: the old names)
     ARM,
@@ -78,7 +78,9 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
         "height": height + 20 * (lines - (2 if subtitle else 1)),
         "margin": {"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
         "colorway": list(OKABE_ITO),
-        "legend": ({"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0} if subtitle else
+        # under a subtitle the legend goes to the bottom, one entry a row: its height
+        # is then known before plotly draws the chart (see ui/chart_room.py)
+        "legend": ({**chart_room.BOTTOM_LEGEND, "x": 0} if subtitle else
                    {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
         "hoverlabel": {"align": "left"}, "font": {"color": palette.TEXT},
         "xaxis": axis(wrap(x, round(width * 1.15))), "yaxis": axis(y),
@@ -325,8 +327,8 @@ def cost_totals(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
     def fmt(v: float) -> str:
         return fmt_dkk(v, lang)
     fig = figures.new(go.Bar(
-        x=[f"{n}<br>{_n_text(r['n'], lang, hidden)}" for n, r in zip(names, rows, strict=True)],
-        y=[r["mean_total_dkk"] for r in rows], error_y=err,
+        y=[f"{n}<br>{_n_text(r['n'], lang, hidden)}" for n, r in zip(names, rows, strict=True)],
+        x=[r["mean_total_dkk"] for r in rows], error_x=err, orientation="h",
         marker={"color": [ARM_COLOURS.get(r["arm"]) for r in rows],
                 "line": {"color": OUTLINE, "width": 1}},
         customdata=[[n, fmt(r["mean_total_dkk"]) if r["n"] is not None else hidden,
@@ -334,9 +336,10 @@ def cost_totals(frame: pl.DataFrame, horizon: int, price_year: Any, lang: Lang,
                      fmt_int(r["n"], lang) if r["n"] is not None else hidden]
                     for n, r in zip(names, rows, strict=True)],
         hovertemplate=_template(lang)))
-    fig.update_yaxes(tickformat=",.0f")
+    fig.update_xaxes(tickformat=",.0f")
+    fig.update_yaxes(autorange="reversed")
     sub = t("cost_sub", lang, h=horizon, py=t("price_year", lang, y=price_year))
-    return layout(fig, t("fig_totals", lang), lang, None, t("dkk_axis", lang),
+    return layout(fig, t("fig_totals", lang), lang, t("dkk_axis", lang), None,
                    subtitle=f"{sub} · {t('ci95_short', lang)}")
 
 
