@@ -60,7 +60,7 @@ def effect() -> None:
 
 
 def trend_and_breakdowns() -> None:
-    """The trend by start year, and the breakdowns (their own tabs)."""
+    """The trend by start year, and the breakdowns (one at a time, chosen above it)."""
     st.subheader(t("trend_head", lang))
     trend = state.arm_order(state.call(sel, "effect_by_group", horizon=horizon,
                                        dimension="start_year"))
@@ -78,31 +78,31 @@ def trend_and_breakdowns() -> None:
     breakdowns()
 
 
-# Breakdowns: only the open tab is computed and drawn; switching tabs reruns only this
+# Breakdowns: one at a time, chosen in a radio group like the sections (ui.sections);
+# only the chosen one is computed and drawn, and choosing reruns only this fragment
+BREAKDOWNS = ("age_band", "sex", "benefit_at_start", "treatment_unit")
+
+
 @st.fragment
 def breakdowns() -> None:
     st.subheader(t("breakdowns", lang))
-    dimensions = ("age_band", "sex", "benefit_at_start", "treatment_unit")
-    tabs = st.tabs([label("dimension", d, lang).capitalize() for d in dimensions],
-                   key="effect-breakdown", on_change="rerun")
-    for tab, dimension in zip(tabs, dimensions, strict=True):
-        if not tab.open:
-            continue
-        with tab:
-            frame = state.arm_order(state.call(sel, "effect_by_group", horizon=horizon,
-                                               dimension=dimension))
-            if frame.is_empty():
-                st.info(t("no_outcomes", lang, h=horizon))
-                continue
-            charts.show(charts.breakdown(frame, measure, horizon, dimension, lang, hidden),
-                        alt=label("dimension", dimension, lang))
-            kind = "code" if dimension != "age_band" else "text"
-            show(frame, [Col("group_value", label("dimension", dimension, lang).capitalize(),
-                             kind, code_kind=dimension),
-                         Col("arm", t("group", lang), "code", code_kind="arm"),
-                         Col("n", "n", "int"), *measure_cols],
-                 sel, name=f"{dimension}_{horizon}m",
-                 title=label("dimension", dimension, lang))
+    dimension = st.segmented_control(
+        t("breakdowns", lang), BREAKDOWNS, default=BREAKDOWNS[0], required=True,
+        format_func=lambda d: label("dimension", d, lang).capitalize(),
+        key="effect-breakdown", label_visibility="collapsed") or BREAKDOWNS[0]
+    frame = state.arm_order(state.call(sel, "effect_by_group", horizon=horizon,
+                                       dimension=dimension))
+    if frame.is_empty():
+        st.info(t("no_outcomes", lang, h=horizon))
+        return
+    charts.show(charts.breakdown(frame, measure, horizon, dimension, lang, hidden),
+                alt=label("dimension", dimension, lang))
+    kind = "code" if dimension != "age_band" else "text"
+    show(frame, [Col("group_value", label("dimension", dimension, lang).capitalize(),
+                     kind, code_kind=dimension),
+                 Col("arm", t("group", lang), "code", code_kind="arm"),
+                 Col("n", "n", "int"), *measure_cols],
+         sel, name=f"{dimension}_{horizon}m", title=label("dimension", dimension, lang))
 
 
 # The sections, chosen above them: only the open one is computed and drawn (ui.sections)

@@ -357,13 +357,15 @@ _SIDEWAYS = """() => { const m = document.querySelector("[data-testid='stMain']"
   return [document.documentElement.scrollWidth, m.scrollWidth, m.clientWidth]; }"""
 
 
-@pytest.mark.parametrize("path", ["/", "/beskaeftigelse", "/oekonomi", "/udrulning", "/data"])
+@pytest.mark.parametrize("path", ["/", "/beskaeftigelse", "/beskaeftigelse?afsnit=trend",
+                                  "/oekonomi", "/udrulning", "/data"])
 def test_reflow_at_320_css_px(page: Page, app: App, path: str) -> None:
     """A 1280 px window at 400 % zoom: the page does not scroll sideways, and every card,
-    heading, text, button, chart and table fits the width (tables scroll inside)."""
+    heading, text, button (the sections' and breakdowns' choices too), chart and table
+    fits the width (tables scroll inside)."""
     page.set_viewport_size({"width": 320, "height": 640})
     open_page(page, app, path)
-    expect(heading(page, t(PAGES[path], "da"))).to_be_visible()
+    expect(heading(page, t(PAGES[path.split("?")[0]], "da"))).to_be_visible()
     document, main, visible = page.evaluate(_SIDEWAYS)
     assert document <= 320 and main <= visible, (document, main, visible)
     assert page.evaluate(_TOO_WIDE, 320) == []

@@ -136,6 +136,31 @@ def test_other_legends_at_the_bottom_are_left_to_automargin(legend: dict) -> Non
     assert "b" not in room(_arms(["IPS", "Sammenligning"], legend))
 
 
+def test_a_log_axis_takes_a_little_more_room_below() -> None:
+    linear = {"data": [{"type": "scatter", "x": [5.0, 2000.0], "y": [1.0, 2.0]}],
+              "layout": {"xaxis": {"title": {"text": "n"}}}}
+    log = {**linear, "layout": {"xaxis": {"title": {"text": "n"}, "type": "log"}}}
+    assert room(log)["b"] == room(linear)["b"] + chart_room.LOG_EXTRA
+
+
+def test_legend_groups_are_listed_apart() -> None:
+    """A funnel: two limit levels (a lower and an upper line each, one legend entry per
+    level) and two kinds of marker without a group: four entries in four groups."""
+    lines = [{"type": "scatter", "x": [1.0, 2.0], "y": [1.0, 2.0], "name": level,
+              "legendgroup": level, "showlegend": side == "lower"}
+             for level in ("95 %", "99,8 %") for side in ("lower", "upper")]
+    markers = [{"type": "scatter", "x": [1.0], "y": [1.0], "name": name}
+               for name in ("Over", "Under")]
+    spec = {"data": lines + markers, "layout": {"legend": BOTTOM}}
+    axis_only = room({**spec, "layout": {}})["b"]
+    rows = chart_room.LEGEND_PAD + 4 * chart_room.LEGEND_ROW + 3 * chart_room.GROUP_GAP
+    assert room(spec)["b"] == axis_only + rows
+    # one group of two shown entries: no gap between them
+    same = [dict(t, showlegend=True) for t in lines[:2]]
+    assert chart_room.bottom_legend_height({}, same) == (chart_room.LEGEND_PAD
+                                                         + 2 * chart_room.LEGEND_ROW)
+
+
 def test_a_two_line_legend_entry_is_left_to_automargin() -> None:
     assert "b" not in room(_arms(["IPS<br>n = 10", "Sammenligning"], BOTTOM))
 

@@ -157,3 +157,27 @@ def test_the_choice_is_a_named_group_with_a_label_per_section(lang):
     assert choice.label == t("sections", lang)
     assert choice.options == [label("section", code, lang) for code in OWN[ROLLOUT]]
     assert choice.value == "map"  # the value is the code, whatever the language
+
+
+def _breakdown_columns(at: AppTest) -> list[str]:
+    return [str(c) for frame in at.dataframe for c in frame.value.columns]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_breakdowns_are_chosen_one_at_a_time_in_a_named_group(calls, lang):
+    """The trend section's breakdowns: a radio group like the sections' (not tabs); only
+    the chosen breakdown is asked for and drawn, and choosing another asks for it."""
+    at = run(EFFECT, {sections.KEY: "trend", **({"en": "true"} if lang == "en" else {})})
+    choice = at.button_group(key="effect-breakdown")
+    dimensions = ["age_band", "sex", "benefit_at_start", "treatment_unit"]
+    assert choice.label == t("breakdowns", lang)
+    assert choice.options == [label("dimension", d, lang).capitalize() for d in dimensions]
+    assert choice.value == "age_band"
+    names = [label("dimension", d, lang).capitalize() for d in dimensions]
+    assert [n for n in names if n in _breakdown_columns(at)] == [names[0]]
+    asked = calls["effect_by_group"]  # the trend by start year and the first breakdown
+    choice.set_value("sex").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert calls["effect_by_group"] == asked + 1
+    assert [n for n in names if n in _breakdown_columns(at)] == [names[1]]
+    assert at.query_params[sections.KEY] == "trend"  # still the trend section

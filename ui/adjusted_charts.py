@@ -73,8 +73,9 @@ def forest_crude_adjusted(crude: pl.DataFrame, adjusted: pl.DataFrame, measure: 
     fig.update_xaxes(range=[min(ends) - pad, max(ends) + pad])
     fig.update_yaxes(autorange="reversed")
     title = f"{t('fig_forest_both', lang)} ({t('ci95_short', lang)})"
+    # the plot beside the rows' long labels is narrow: its axis title on short lines
     return layout(fig, title, lang, f"{label('measure', measure, lang)} ({unit})", None,
-                  height=340, width=40)
+                  height=340, width=40, x_width=24)
 
 
 def _limit_lines(fig: go.Figure, curve: pl.DataFrame, prefix: str, colour: str,
@@ -127,9 +128,6 @@ def adjusted_funnel(bench: Benchmark, limits: str, lang: Lang) -> go.Figure:
         ))
     fig.update_yaxes(range=[0, 100])
     fig.update_xaxes(type="log")
-    fig = layout(fig, t("fig_funnel_adj", lang), lang, t("funnel_axis_n", lang),
-                 t("funnel_adj_axis", lang), height=560)
-    # eight legend entries: below the plot, not over the title
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-                      margin={"b": 110})
-    return fig
+    # eight legend entries, one a row under the plot (its height added to the chart's)
+    return layout(fig, t("fig_funnel_adj", lang), lang, t("funnel_axis_n", lang),
+                  t("funnel_adj_axis", lang), height=560)

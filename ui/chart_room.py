@@ -131,6 +131,7 @@ ROTATED_PAD = 21  # under the plot, besides the width of x tick labels turned 90
 TITLE_FIRST_LINE = {"l": 35, "b": 30}  # an axis title's first line, standoff included
 TITLE_LINE = 18  # each further title line
 TICK_LINE = 16  # each further line of a category tick label (x axis)
+LOG_EXTRA = 6  # a log axis: its labels took up to 2 px more than SLACK allows (funnels)
 #: added to every estimate: a label a pixel wider than estimated would cost a redraw
 SLACK = 6
 #: A legend as one column of entries at the bottom of the figure (under the x axis and
@@ -139,6 +140,7 @@ SLACK = 6
 BOTTOM_LEGEND = {"orientation": "v", "yref": "container", "yanchor": "bottom", "y": 0}
 LEGEND_PAD = 10  # the legend box's padding, top and bottom together (12 px entries)
 LEGEND_ROW = 19  # each entry (one line of 12 px text and its symbol)
+GROUP_GAP = 10  # between two legend groups (plotly's `tracegroupgap`)
 DEFAULT_RIGHT = 10
 
 _TAG = re.compile(r"<[^>]+>")
@@ -264,14 +266,27 @@ def _x_room(axis: dict, values: list[Any], extents: list[float],
         height, right = widest + ROTATED_PAD, 0.0
     else:
         height = BOTTOM_ONE_LINE + TICK_LINE * (rows - 1)
+    if axis.get("type") == "log":
+        height += LOG_EXTRA
     return height + _title_room(axis, "b") + SLACK, right + SLACK
 
 
-def _legend_entries(layout: dict, traces: list[dict]) -> list[str]:
-    """The names the legend lists (none when it is hidden)."""
-    names = [str(t["name"]) for t in traces
+def bottom_legend_height(layout: dict, traces: list[dict]) -> int | None:
+    """Height (px) the traces' legend takes as a `BOTTOM_LEGEND` (whatever `layout` says
+    of its position): 0 when none is drawn; None when an entry has two lines (not
+    estimated). With legend groups plotly lists them apart, `GROUP_GAP` between two
+    groups (each trace without a group is one of its own)."""
+    shown = [(i, t) for i, t in enumerate(traces)
              if t.get("showlegend") is not False and t.get("name")]
-    return names if layout.get("showlegend", len(traces) > 1) else []
+    if not shown or not layout.get("showlegend", len(traces) > 1):
+        return 0
+    if any("<br>" in str(t["name"]) for _, t in shown):
+        return None
+    height = LEGEND_PAD + LEGEND_ROW * len(shown)
+    if any(t.get("legendgroup") for t in traces):
+        groups = {t.get("legendgroup") or f"#{i}" for i, t in shown}
+        height += GROUP_GAP * (len(groups) - 1)
+    return height
 
 
 def _legend_room(layout: dict, traces: list[dict]) -> float | None:
@@ -280,14 +295,12 @@ def _legend_room(layout: dict, traces: list[dict]) -> float | None:
     (`BOTTOM_LEGEND`) takes one row per entry; None for another legend under the plot
     or placed in the container (its rows may depend on the width the browser gives the
     chart: not estimated)."""
-    names = _legend_entries(layout, traces)
     legend = layout.get("legend") or {}
-    if not names:
-        return 0.0
+    height = bottom_legend_height(layout, traces)
     if {k: legend.get(k) for k in BOTTOM_LEGEND} == BOTTOM_LEGEND:
-        if any("<br>" in name for name in names):
-            return None
-        return LEGEND_PAD + LEGEND_ROW * len(names)
+        return height
+    if height == 0:  # no legend is drawn
+        return 0.0
     below = legend.get("yref") == "container" or (legend.get("y", 1) or 0) < 0
     return None if below else 0.0
 

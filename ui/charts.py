@@ -57,13 +57,20 @@ def wrap(text: str | None, width: int) -> str | None:
 
 
 def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
-           height: int = 420, subtitle: str | None = None, width: int = 48) -> go.Figure:
+           height: int = 420, subtitle: str | None = None, width: int = 48,
+           x_width: int | None = None, legend: dict[str, Any] | None = None) -> go.Figure:
     """Title, subtitle, axis titles, Danish or English number separators and the house
     style. `width`: characters per title line; a chart in a narrow column passes less
-    (titles are wrapped, never cut off)."""
+    (titles are wrapped, never cut off). `x_width`: characters per line of the x axis's
+    title, which is centred under the plot alone (default: a little over `width`).
+    `legend`: where the legend goes, when not at the bottom (`chart_room.BOTTOM_LEGEND`,
+    whose height is added to `height`, so the plot keeps its own)."""
     title = wrap(title, width) or ""
     subtitle = wrap(subtitle, round(width * 1.3))
     lines = title.count("<br>") + 1 + (subtitle.count("<br>") + 1 if subtitle else 0)
+    shown = {} if fig.layout.showlegend is None else {"showlegend": fig.layout.showlegend}
+    below = 0 if legend else chart_room.bottom_legend_height(
+        shown, [trace.to_plotly_json() for trace in fig.data]) or 0
     heading: dict[str, Any] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
     if subtitle:
         heading["subtitle"] = {"text": subtitle, "font": {"size": 12, "color": palette.MUTED}}
@@ -75,15 +82,15 @@ def layout(fig: go.Figure, title: str, lang: Lang, x: str | None, y: str | None,
     return figures.set_layout(fig, {
         "title": heading,
         "separators": ",." if lang == "da" else ".,",
-        "height": height + 20 * (lines - (2 if subtitle else 1)),
+        "height": height + 20 * (lines - (2 if subtitle else 1)) + below,
         "margin": {"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
         "colorway": list(OKABE_ITO),
-        # under a subtitle the legend goes to the bottom, one entry a row: its height
-        # is then known before plotly draws the chart (see ui/chart_room.py)
-        "legend": ({**chart_room.BOTTOM_LEGEND, "x": 0} if subtitle else
-                   {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}),
+        # the legend at the bottom, one entry a row: it never covers the title (a legend
+        # over the plot took no account of a title wrapped onto two lines), and its
+        # height is known before plotly draws the chart (see ui/chart_room.py)
+        "legend": legend or {**chart_room.BOTTOM_LEGEND, "x": 0},
         "hoverlabel": {"align": "left"}, "font": {"color": palette.TEXT},
-        "xaxis": axis(wrap(x, round(width * 1.15))), "yaxis": axis(y),
+        "xaxis": axis(wrap(x, x_width or round(width * 1.15))), "yaxis": axis(y),
     })
 
 

@@ -44,8 +44,10 @@ def timeline(frame: pl.DataFrame, when: date, lang: Lang) -> go.Figure:
     fig.update_xaxes(type="date")
     fig.update_yaxes(categoryorder="array", categoryarray=names)
     fig.update_layout(barmode="overlay")
+    # a list of every municipality runs long: its legend above it, where it is seen
     return layout(fig, t("fig_timeline", lang), lang, None, None,
-                   height=max(300, 22 * len(names) + 140))
+                  height=max(300, 22 * len(names) + 140),
+                  legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
 
 
 @figures.cached
@@ -141,12 +143,11 @@ def fidelity_trend(reviews: pl.DataFrame, lang: Lang) -> go.Figure:
     for limit in (74, 100, 115):
         fig.add_hline(y=limit, line_dash="dot", line_color=palette.REFERENCE)
     fig.update_yaxes(range=[25, 125])
-    layout(fig, t("fig_fidelity_trend", lang), lang, None, t("score_axis", lang),
-           height=max(420, 22 * len(names) + 120) if few else 460,
-           subtitle=t("fidelity_sub", lang))
-    if few:
-        fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top"})
-    return fig
+    return layout(fig, t("fig_fidelity_trend", lang), lang, None, t("score_axis", lang),
+                  height=max(420, 22 * len(names) + 120) if few else 460,
+                  subtitle=t("fidelity_sub", lang),
+                  legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top"}
+                  if few else None)
 
 
 @figures.cached

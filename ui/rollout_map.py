@@ -145,10 +145,10 @@ def rollout_map(frame: pl.DataFrame, measure: str, when: date, lang: Lang,
         title = t("fig_map_share", lang, kind=t(f"map_share_{kind}", lang))
     else:
         title = t("fig_map_caseload", lang, date=fmt_date(when, lang), norm=CASELOAD_NORM)
-    layout(fig, title, lang, None, None, height=620)
     # the legend (up to two lines) under the map, the attribution under the legend
-    fig.update_layout(margin={"b": 100}, dragmode=False,
-                      legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0})
+    layout(fig, title, lang, None, None, height=620,
+           legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0})
+    fig.update_layout(margin={"b": 100}, dragmode=False)
     fig.add_annotation(text=ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=0,
                        y=0, yshift=-62, xanchor="left", yanchor="top",
                        font={"size": 10, "color": "#555555"}, name="attribution")
