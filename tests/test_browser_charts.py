@@ -2,7 +2,8 @@
 grows a margin (and draws the chart a second time) when the axes' labels do not fit;
 `ui.chart_room` gives each chart the room its axes need before the first drawing. So for
 every side it estimates, the margin plotly ends with is the one it was given, and no
-wider than the labels need (a few pixels of slack, no empty band beside the axis)."""
+wider than the labels need (a few pixels of slack, no empty band beside the axis); and
+no text of a chart runs past its sides."""
 
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
     const box = boxes('.legend')[0];
     const xBottom = x.length ? Math.max(...x.map(b => b.bottom)) : null;
     return {title: (p.layout.title || {}).text || '', asked: p.layout.margin,
+            // texts that run past the chart's sides (cut off by its frame)
+            outside: Array.from(p.querySelectorAll('text')).filter(e => {
+                const b = e.getBoundingClientRect();
+                return b.width > 0 && (b.left < svg.left - 1 || b.right > svg.right + 1); })
+              .map(e => e.textContent.slice(0, 40)),
             size: p._fullLayout._size, xtype: p._fullLayout.xaxis.type,
             legendBelow: !!legend && !atBottom && legend.y < 0,
             legendAtBottom: atBottom,
@@ -61,8 +67,11 @@ CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
   })"""
 
 
-@pytest.mark.parametrize("lang", ["da", "en"])
-def test_every_chart_is_drawn_with_the_room_it_needs(page: Page, app: App, lang: str) -> None:
+@pytest.mark.parametrize(("lang", "width"), [("da", 1280), ("en", 1400)])
+def test_every_chart_is_drawn_with_the_room_it_needs(page: Page, app: App, lang: str,
+                                                      width: int) -> None:
+    """Two languages at two window widths (narrower charts in narrower columns)."""
+    page.set_viewport_size({"width": width, "height": 1000})
     checked = bottom_legends = 0
     for view in VIEWS:
         open_page(page, app, view)
@@ -82,6 +91,7 @@ def test_every_chart_is_drawn_with_the_room_it_needs(page: Page, app: App, lang:
                     f"{name}: {chart['bottomGap']:.0f} px empty under the x axis"
                 bottom_legends += chart["legendAtBottom"]
             assert round(size["r"]) == asked["r"], f"{name}: plotly grew the right margin"
+            assert chart["outside"] == [], f"{name}: text runs past the chart's side"
             checked += 1
     assert checked >= 12  # the views' charts were found and checked
     assert bottom_legends >= 4  # legends at the bottom were among them (economy, rollout)

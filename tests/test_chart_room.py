@@ -80,11 +80,11 @@ def test_large_numbers_in_plotlys_default_format_and_negatives() -> None:
     assert room(spec)["l"] == int(np.ceil(text_width("−99k") + LEFT_PAD + SLACK))
 
 
-def test_turned_year_labels_need_their_width_below_and_nothing_on_the_right() -> None:
+def test_turned_year_labels_need_their_width_below_and_half_a_line_on_the_right() -> None:
     spec = _bars([2015, 2026], [1.0, 2.0], xaxis={"tickangle": -90, "title": {"text": "År"}})
     bottom = text_width("9999") + ROTATED_PAD + TITLE_FIRST_LINE["b"] + SLACK
     assert room(spec)["b"] == int(np.ceil(bottom))
-    assert room(spec)["r"] == chart_room.DEFAULT_RIGHT
+    assert room(spec)["r"] == chart_room.ROTATED_RIGHT + SLACK  # half a turned line
 
 
 @pytest.mark.parametrize(("spec", "sides"), [

@@ -128,6 +128,8 @@ WIDEST = max(BOLD_WIDTHS.values())
 LEFT_PAD = 18  # left of the y axis's tick labels
 BOTTOM_ONE_LINE = 35  # under the plot: one line of x tick labels
 ROTATED_PAD = 21  # under the plot, besides the width of x tick labels turned 90°
+ROTATED_RIGHT = 8  # right of the plot: half the last turned label's line (its tick can
+#                    sit a few px from the edge in a narrow chart)
 TITLE_FIRST_LINE = {"l": 35, "b": 30}  # an axis title's first line, standoff included
 TITLE_LINE = 18  # each further title line
 TICK_LINE = 16  # each further line of a category tick label (x axis)
@@ -254,7 +256,7 @@ def _x_room(axis: dict, values: list[Any], extents: list[float],
             separators: str) -> tuple[float, float] | None:
     """(bottom, right) room for the x axis: its labels' height (rotated labels: their
     width) and title; on the right, half the widest number label (the last tick's label
-    is centred on the plot's edge)."""
+    is centred on the plot's edge), or half a line of turned labels."""
     found = _tick_labels(axis, values, extents, separators)
     if found is None:
         return None
@@ -262,8 +264,8 @@ def _x_room(axis: dict, values: list[Any], extents: list[float],
     widest = _widest(labels)
     rows = max((len(_lines(label)) for label in labels), default=1)
     right = 0.0 if categories else widest / 2 + 4
-    if abs(axis.get("tickangle") or 0) == 90:  # turned labels: none overhangs the side
-        height, right = widest + ROTATED_PAD, 0.0
+    if abs(axis.get("tickangle") or 0) == 90:  # turned labels: half a line over the side
+        height, right = widest + ROTATED_PAD, ROTATED_RIGHT
     else:
         height = BOTTOM_ONE_LINE + TICK_LINE * (rows - 1)
     if axis.get("type") == "log":
