@@ -136,6 +136,28 @@ def test_other_legends_at_the_bottom_are_left_to_automargin(legend: dict) -> Non
     assert "b" not in room(_arms(["IPS", "Sammenligning"], legend))
 
 
+def _timeline(start: str, days: int) -> dict:
+    """A Gantt chart as the rollout page draws it: bars from a start date, x in ms."""
+    return {"data": [{"type": "bar", "orientation": "h", "y": ["Aarhus", "Odense"],
+                      "base": [start, start], "x": [days * 86_400_000, 30 * 86_400_000]}],
+            "layout": {"xaxis": {"type": "date"}}}
+
+
+def test_a_timeline_over_years_has_one_line_of_years_or_months() -> None:
+    spec = _timeline("2015-03-01", 11 * 365)
+    assert room(spec)["b"] == int(np.ceil(BOTTOM_ONE_LINE + SLACK))
+    assert room(spec)["r"] == int(np.ceil(text_width("Sep 2026") / 2 + 4 + SLACK))
+    # dates as x values count the same way
+    dates = {"data": [{"type": "scatter", "x": ["2015-01-01", "2019-06-30"], "y": [1, 2]}],
+             "layout": {}}
+    assert "b" in room(dates)
+
+
+def test_a_timeline_of_months_is_left_to_automargin() -> None:
+    """Under YEAR_TICKS years plotly may mark days, in two lines."""
+    assert set(room(_timeline("2025-01-01", 2 * 365))) == {"l"}
+
+
 def test_a_log_axis_takes_a_little_more_room_below() -> None:
     linear = {"data": [{"type": "scatter", "x": [5.0, 2000.0], "y": [1.0, 2.0]}],
               "layout": {"xaxis": {"title": {"text": "n"}}}}

@@ -24,6 +24,7 @@ import base64
 import math
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -133,6 +134,7 @@ ROTATED_RIGHT = 8  # right of the plot: half the last turned label's line (its t
 TITLE_FIRST_LINE = {"l": 35, "b": 30}  # an axis title's first line, standoff included
 TITLE_LINE = 18  # each further title line
 TICK_LINE = 16  # each further line of a category tick label (x axis)
+YEAR_TICKS = 3  # years a date axis spans for plotly to mark it in years or months
 LOG_EXTRA = 6  # a log axis: its labels took up to 2 px more than SLACK allows (funnels)
 #: added to every estimate: a label a pixel wider than estimated would cost a redraw
 SLACK = 6
@@ -227,12 +229,34 @@ def _is_date(values: list[Any]) -> bool:
                                 for v in values)
 
 
+def _years_apart(traces: list[dict]) -> float:
+    """How many years the dates on the x axis span: its ISO dates, or bars from a date
+    `base` with their length in ms (a timeline); 0 when there are none."""
+    days: list[float] = []
+    for trace in traces:
+        xs = _array(trace.get("x"))
+        base = trace.get("base")
+        if base is None:  # the dates themselves
+            pairs = [(x, 0) for x in xs]
+        else:  # bars from a start date, each as long as its x (ms)
+            pairs = list(zip(base if isinstance(base, list) else [base] * len(xs), xs,
+                             strict=False))
+        for start, length in pairs:
+            if isinstance(start, str) and re.match(r"^\d{4}-\d\d-\d\d", start):
+                day = date.fromisoformat(start[:10]).toordinal()
+                ms = length if isinstance(length, int | float) else 0
+                days += [day, day + ms / 86_400_000]
+    return (max(days) - min(days)) / 365.25 if days else 0.0
+
+
 def _tick_labels(axis: dict, values: list[Any], extents: list[float],
-                 separators: str) -> tuple[list[str], bool] | None:
+                 separators: str, years: float = 0.0) -> tuple[list[str], bool] | None:
     """The widest tick labels the axis can show (each a label's text, lines joined by
-    <br>) and whether they are categories; None for a date axis (not estimated)."""
+    <br>) and whether they are categories. A date axis over `YEAR_TICKS` years or more
+    has one line of years ("2026", or "Jul 2026" when wide); a shorter one may have two
+    lines (days) and is not estimated (None)."""
     if axis.get("type") == "date" or _is_date(values):
-        return None
+        return (["Sep 2026"], False) if years >= YEAR_TICKS else None
     if _is_text(values) or axis.get("type") == "category":
         return [str(v) for v in axis.get("categoryarray") or values], True
     labels = _number_labels(extents + values, axis, separators)
@@ -253,11 +277,11 @@ def _y_room(axis: dict, values: list[Any], extents: list[float],
 
 
 def _x_room(axis: dict, values: list[Any], extents: list[float],
-            separators: str) -> tuple[float, float] | None:
+            separators: str, years: float = 0.0) -> tuple[float, float] | None:
     """(bottom, right) room for the x axis: its labels' height (rotated labels: their
     width) and title; on the right, half the widest number label (the last tick's label
     is centred on the plot's edge), or half a line of turned labels."""
-    found = _tick_labels(axis, values, extents, separators)
+    found = _tick_labels(axis, values, extents, separators, years)
     if found is None:
         return None
     labels, categories = found
@@ -324,7 +348,7 @@ def room(spec: dict) -> dict[str, int]:
     left = _y_room(yaxis, *_values(traces, "y"), separators)
     if left is not None:
         out["l"] = math.ceil(left)
-    bottom = _x_room(xaxis, *_values(traces, "x"), separators)
+    bottom = _x_room(xaxis, *_values(traces, "x"), separators, _years_apart(traces))
     if bottom is not None:
         legend = _legend_room(layout, traces)
         if legend is not None:
