@@ -9,11 +9,11 @@ Chromium). `room` estimates from the sent figure what the axes need (tick label 
 from the dashboard font's glyph widths, plus the fixed offsets plotly uses), a few
 pixels generously, so the first drawing is the last. Automargin stays on: where an
 estimate falls short (or a side is not estimated: a legend under the plot whose rows
-depend on the width the browser gives the chart, or a date axis), plotly still grows the
-margin, so no label is ever cut off; the chart is then only drawn twice, as before. A
-legend in one column at the figure's bottom (`BOTTOM_LEGEND`, what `ui.charts.layout`
-gives a chart with a subtitle) has a row per entry whatever the width, so it is
-estimated too.
+depend on the width the browser gives the chart, or a date axis of less than
+`YEAR_TICKS` years), plotly still grows the margin, so no label is ever cut off; the
+chart is then only drawn twice, as before. A legend in one column at the figure's
+bottom (`BOTTOM_LEGEND`, where `ui.charts.layout` puts every legend unless told
+otherwise) has a row per entry whatever the width, so it is estimated too.
 
 Only cartesian charts with one x and one y axis are estimated; a map has no axes.
 """
