@@ -249,13 +249,17 @@ def _years_apart(traces: list[dict]) -> float:
     return (max(days) - min(days)) / 365.25 if days else 0.0
 
 
+def _date_axis(axis: dict, values: list[Any]) -> bool:
+    return axis.get("type") == "date" or _is_date(values)
+
+
 def _tick_labels(axis: dict, values: list[Any], extents: list[float],
                  separators: str, years: float = 0.0) -> tuple[list[str], bool] | None:
     """The widest tick labels the axis can show (each a label's text, lines joined by
     <br>) and whether they are categories. A date axis over `YEAR_TICKS` years or more
     has one line of years ("2026", or "Jul 2026" when wide); a shorter one may have two
     lines (days) and is not estimated (None)."""
-    if axis.get("type") == "date" or _is_date(values):
+    if _date_axis(axis, values):
         return (["Sep 2026"], False) if years >= YEAR_TICKS else None
     if _is_text(values) or axis.get("type") == "category":
         return [str(v) for v in axis.get("categoryarray") or values], True
@@ -348,7 +352,9 @@ def room(spec: dict) -> dict[str, int]:
     left = _y_room(yaxis, *_values(traces, "y"), separators)
     if left is not None:
         out["l"] = math.ceil(left)
-    bottom = _x_room(xaxis, *_values(traces, "x"), separators, _years_apart(traces))
+    xvalues, xextents = _values(traces, "x")
+    years = _years_apart(traces) if _date_axis(xaxis, xvalues) else 0.0  # dates only
+    bottom = _x_room(xaxis, xvalues, xextents, separators, years)
     if bottom is not None:
         legend = _legend_room(layout, traces)
         if legend is not None:
